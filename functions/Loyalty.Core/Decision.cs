@@ -1,0 +1,80 @@
+namespace Loyalty.Core;
+
+/// <summary>Stable codes for refusals; also the problem type suffix over HTTP.</summary>
+public static class RefusalCodes
+{
+    /// <summary>The member has fewer spendable points than the reward costs.</summary>
+    public const string InsufficientPoints = "insufficient-points";
+
+    /// <summary>No reward with that id.</summary>
+    public const string UnknownReward = "unknown-reward";
+
+    /// <summary>The member has redeemed this reward as often as allowed.</summary>
+    public const string LimitReached = "limit-reached";
+
+    /// <summary>The order's currency is not the program's.</summary>
+    public const string CurrencyMismatch = "currency-mismatch";
+
+    /// <summary>The member does not exist (for events that need an existing member).</summary>
+    public const string UnknownMember = "unknown-member";
+
+    /// <summary>No redemption with that request id.</summary>
+    public const string UnknownRedemption = "unknown-redemption";
+
+    /// <summary>The event is invalid for the state (e.g. a zero adjustment).</summary>
+    public const string Invalid = "invalid";
+}
+
+/// <summary>Why a decision refused an event: a business outcome, not an error.</summary>
+public sealed record Refusal(string Code, string Message);
+
+/// <summary>How a decision came out.</summary>
+public enum DecisionOutcome
+{
+    /// <summary>Commit <see cref="Decision.State"/>, the entries and the records.</summary>
+    Applied,
+
+    /// <summary>
+    /// The event was already reflected in the state or records (same order credited, same
+    /// refund id, same redemption request): nothing to write.
+    /// </summary>
+    AlreadyApplied,
+
+    /// <summary>Refused for the reasons given: nothing to write.</summary>
+    Refused,
+
+    /// <summary>
+    /// The event refers to an order this member has no record of yet (a refund or
+    /// cancellation that overtook its purchase): try again later.
+    /// </summary>
+    OrderNotSeen,
+}
+
+/// <summary>Rows besides the state row that a decision may need, read by key before deciding.</summary>
+public sealed record DecisionInputs(OrderRecord? Order = null, RedemptionRecord? Redemption = null)
+{
+    /// <summary>No extra rows.</summary>
+    public static DecisionInputs None { get; } = new();
+}
+
+/// <summary>The value a decision returns: what to write, or why not.</summary>
+public sealed record Decision
+{
+    /// <summary>How it came out.</summary>
+    public required DecisionOutcome Outcome { get; init; }
+
+    /// <summary>The member's new state (Applied) or the unchanged one.</summary>
+    public MemberState? State { get; init; }
+
+    /// <summary>New ledger entries, in sequence order.</summary>
+    public IReadOnlyList<LedgerEntry> Entries { get; init; } = [];
+
+    /// <summary>The order record to write (insert or replace), if the event touched an order.</summary>
+    public OrderRecord? Order { get; init; }
+
+    /// <summary>The redemption record to write, if the event touched one.</summary>
+    public RedemptionRecord? Redemption { get; init; }
+
+    /// <summary>Why the event was refused.</summary>
+    public IReadOnlyList<Refusal> Refusals { get; init; } = [];
+}

@@ -1,0 +1,186 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Loyalty.Core;
+
+/// <summary>
+/// The JSON envelope events travel in, on the queue and through the generic API:
+/// <c>{ eventId, type, memberId, occurredAt, schemaVersion, payload }</c>.
+/// </summary>
+public static class EventEnvelope
+{
+    /// <summary>The schema version written.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>Event type names, as they appear in <c>type</c>.</summary>
+    public static class Types
+    {
+        /// <summary><see cref="MemberEnrolled"/>.</summary>
+        public const string MemberEnrolled = "member.enrolled";
+
+        /// <summary><see cref="PurchaseCompleted"/>.</summary>
+        public const string PurchaseCompleted = "purchase.completed";
+
+        /// <summary><see cref="OrderRefunded"/>.</summary>
+        public const string OrderRefunded = "order.refunded";
+
+        /// <summary><see cref="OrderCancelled"/>.</summary>
+        public const string OrderCancelled = "order.cancelled";
+
+        /// <summary><see cref="RedemptionRequested"/>.</summary>
+        public const string RedemptionRequested = "redemption.requested";
+
+        /// <summary><see cref="RedemptionReversed"/>.</summary>
+        public const string RedemptionReversed = "redemption.reversed";
+
+        /// <summary><see cref="PointsAdjusted"/>.</summary>
+        public const string PointsAdjusted = "points.adjusted";
+    }
+
+    /// <summary>JSON options shared by the envelope and stored records: camelCase, enums as strings.</summary>
+    public static JsonSerializerOptions Json { get; } = CreateOptions();
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+            NumberHandling = JsonNumberHandling.Strict,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    /// <summary>The type name of an event.</summary>
+    public static string TypeOf(LoyaltyEvent evt) => evt switch
+    {
+        MemberEnrolled => Types.MemberEnrolled,
+        PurchaseCompleted => Types.PurchaseCompleted,
+        OrderRefunded => Types.OrderRefunded,
+        OrderCancelled => Types.OrderCancelled,
+        RedemptionRequested => Types.RedemptionRequested,
+        RedemptionReversed => Types.RedemptionReversed,
+        PointsAdjusted => Types.PointsAdjusted,
+        _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
+    };
+
+    /// <summary>Writes an event as an envelope.</summary>
+    public static string Serialize(LoyaltyEvent evt)
+    {
+        var payload = evt switch
+        {
+            MemberEnrolled e => JsonSerializer.SerializeToNode(new EnrolledPayload(e.Profile), Json),
+            PurchaseCompleted e => JsonSerializer.SerializeToNode(new PurchasePayload(e.OrderId, e.Currency, e.Lines, e.OrderTotal, e.Profile), Json),
+            OrderRefunded e => JsonSerializer.SerializeToNode(new RefundPayload(e.OrderId, e.RefundId, e.Lines, e.Amount, e.Full), Json),
+            OrderCancelled e => JsonSerializer.SerializeToNode(new CancelPayload(e.OrderId), Json),
+            RedemptionRequested e => JsonSerializer.SerializeToNode(new RedemptionPayload(e.RequestId, e.RewardId, e.Code), Json),
+            RedemptionReversed e => JsonSerializer.SerializeToNode(new ReversalPayload(e.RequestId, e.Reason), Json),
+            PointsAdjusted e => JsonSerializer.SerializeToNode(new AdjustmentPayload(e.Points, e.Reason, e.Actor), Json),
+            _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
+        };
+        var envelope = new Wire(evt.EventId, TypeOf(evt), evt.MemberId, evt.OccurredAt, SchemaVersion, JsonSerializer.SerializeToElement(payload, Json));
+        return JsonSerializer.Serialize(envelope, Json);
+    }
+
+    /// <summary>
+    /// Reads an envelope. Returns false with a message naming the field at fault when the
+    /// JSON is malformed, a field is missing or of the wrong type, or the type is unknown.
+    /// Does not check ids against key rules; see the intake for that.
+    /// </summary>
+    public static bool TryParse(string json, out LoyaltyEvent? evt, out string? error)
+    {
+        evt = null;
+        try
+        {
+            var wire = JsonSerializer.Deserialize<Wire>(json, Json);
+            if (wire is null)
+            {
+                error = "body: expected a JSON object.";
+                return false;
+            }
+
+            error = wire.EventId is null ? "eventId: required."
+                : wire.Type is null ? "type: required."
+                : wire.MemberId is null ? "memberId: required."
+                : wire.OccurredAt is null ? "occurredAt: required."
+                : wire.Payload.ValueKind != JsonValueKind.Object ? "payload: expected an object."
+                : null;
+            if (error is not null)
+            {
+                return false;
+            }
+
+            var id = wire.EventId!;
+            var member = wire.MemberId!;
+            var at = wire.OccurredAt!.Value;
+            evt = wire.Type switch
+            {
+                Types.MemberEnrolled => Read<EnrolledPayload>(wire.Payload) is { } p
+                    ? new MemberEnrolled(id, member, at, p.Profile ?? MemberProfile.Empty) : null,
+                Types.PurchaseCompleted => Read<PurchasePayload>(wire.Payload) is { } p
+                    ? new PurchaseCompleted(id, member, at, Required(p.OrderId, "payload.orderId"), Required(p.Currency, "payload.currency"), Required(p.Lines, "payload.lines"), p.OrderTotal, p.Profile) : null,
+                Types.OrderRefunded => Read<RefundPayload>(wire.Payload) is { } p
+                    ? new OrderRefunded(id, member, at, Required(p.OrderId, "payload.orderId"), Required(p.RefundId, "payload.refundId"), p.Lines ?? [], p.Amount, p.Full) : null,
+                Types.OrderCancelled => Read<CancelPayload>(wire.Payload) is { } p
+                    ? new OrderCancelled(id, member, at, Required(p.OrderId, "payload.orderId")) : null,
+                Types.RedemptionRequested => Read<RedemptionPayload>(wire.Payload) is { } p
+                    ? new RedemptionRequested(id, member, at, Required(p.RequestId, "payload.requestId"), Required(p.RewardId, "payload.rewardId"), Required(p.Code, "payload.code")) : null,
+                Types.RedemptionReversed => Read<ReversalPayload>(wire.Payload) is { } p
+                    ? new RedemptionReversed(id, member, at, Required(p.RequestId, "payload.requestId"), Required(p.Reason, "payload.reason")) : null,
+                Types.PointsAdjusted => Read<AdjustmentPayload>(wire.Payload) is { } p
+                    ? new PointsAdjusted(id, member, at, p.Points, Required(p.Reason, "payload.reason"), Required(p.Actor, "payload.actor")) : null,
+                _ => throw new EnvelopeException($"type: unknown event type; expected one of {string.Join(", ", AllTypes)}."),
+            };
+            if (evt is null)
+            {
+                error = "payload: expected an object.";
+                return false;
+            }
+
+            return true;
+        }
+        catch (EnvelopeException ex)
+        {
+            error = ex.Message;
+            return false;
+        }
+        catch (JsonException ex)
+        {
+            // The path names the field; the message never echoes the value.
+            error = $"{(string.IsNullOrEmpty(ex.Path) ? "body" : ex.Path.TrimStart('$', '.'))}: malformed JSON or a value of the wrong type.";
+            return false;
+        }
+    }
+
+    /// <summary>Every event type name.</summary>
+    public static IReadOnlyList<string> AllTypes { get; } =
+    [
+        Types.MemberEnrolled, Types.PurchaseCompleted, Types.OrderRefunded, Types.OrderCancelled,
+        Types.RedemptionRequested, Types.RedemptionReversed, Types.PointsAdjusted,
+    ];
+
+    private static T? Read<T>(JsonElement element) => element.Deserialize<T>(Json);
+
+    private static T Required<T>(T? value, string field)
+        where T : class => value ?? throw new EnvelopeException($"{field}: required.");
+
+    private sealed class EnvelopeException(string message) : Exception(message);
+
+    private sealed record Wire(string? EventId, string? Type, string? MemberId, DateTimeOffset? OccurredAt, int SchemaVersion, JsonElement Payload);
+
+    private sealed record EnrolledPayload(MemberProfile? Profile);
+
+    private sealed record PurchasePayload(string? OrderId, string? Currency, IReadOnlyList<OrderLine>? Lines, decimal OrderTotal, MemberProfile? Profile);
+
+    private sealed record RefundPayload(string? OrderId, string? RefundId, IReadOnlyList<RefundLine>? Lines, decimal Amount, bool Full);
+
+    private sealed record CancelPayload(string? OrderId);
+
+    private sealed record RedemptionPayload(string? RequestId, string? RewardId, string? Code);
+
+    private sealed record ReversalPayload(string? RequestId, string? Reason);
+
+    private sealed record AdjustmentPayload(long Points, string? Reason, string? Actor);
+}

@@ -1,0 +1,92 @@
+namespace Loyalty.Core;
+
+/// <summary>What the shop knows of a member; every field optional.</summary>
+public sealed record MemberProfile(
+    string? Email = null,
+    string? FirstName = null,
+    string? LastName = null,
+    DateOnly? Birthday = null)
+{
+    /// <summary>An empty profile.</summary>
+    public static MemberProfile Empty { get; } = new();
+
+    /// <summary>This profile with the known fields of <paramref name="newer"/> laid over it.</summary>
+    public MemberProfile Merge(MemberProfile? newer) => newer is null
+        ? this
+        : new(newer.Email ?? Email, newer.FirstName ?? FirstName, newer.LastName ?? LastName, newer.Birthday ?? Birthday);
+}
+
+/// <summary>
+/// Something that happened to a member. <see cref="EventId"/> is stable for the thing it
+/// describes (e.g. <c>shopify:{shop}:order:{id}:paid</c>), so a redelivery is recognised.
+/// </summary>
+public abstract record LoyaltyEvent(string EventId, string MemberId, DateTimeOffset OccurredAt);
+
+/// <summary>The member joined the program (sign-up bonus once).</summary>
+public sealed record MemberEnrolled(string EventId, string MemberId, DateTimeOffset OccurredAt, MemberProfile Profile)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>One line of a paid order, in the program currency, excluding tax and shipping.</summary>
+/// <param name="LineId">The shop's id of the line, used by line refunds.</param>
+/// <param name="UnitPrice">Price of one unit before discounts.</param>
+/// <param name="Discount">Total discount allocated to the whole line (not per unit).</param>
+public sealed record OrderLine(string LineId, string? Sku, string? Category, int Quantity, decimal UnitPrice, decimal Discount)
+{
+    /// <summary>The amount of this line that earns points: quantity × price − discount, never below zero.</summary>
+    public decimal Merchandise => Math.Max(0m, (Quantity * UnitPrice) - Discount);
+}
+
+/// <summary>An order was paid: it earns points on its merchandise.</summary>
+/// <param name="OrderTotal">What the customer paid in all (tax, shipping and tips included); refunds by amount are measured against it.</param>
+/// <param name="Profile">What the shop sent about the customer; a purchase by an unknown member enrols them.</param>
+public sealed record PurchaseCompleted(
+    string EventId,
+    string MemberId,
+    DateTimeOffset OccurredAt,
+    string OrderId,
+    string Currency,
+    IReadOnlyList<OrderLine> Lines,
+    decimal OrderTotal,
+    MemberProfile? Profile = null)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>Merchandise refunded on one order line.</summary>
+/// <param name="Amount">Merchandise amount refunded on that line (after its discounts, excluding tax).</param>
+public sealed record RefundLine(string LineId, int Quantity, decimal Amount);
+
+/// <summary>
+/// Part or all of an order was refunded, either by lines (merchandise measured against the
+/// order's merchandise) or by an amount (measured against the order total), or both.
+/// </summary>
+public sealed record OrderRefunded(
+    string EventId,
+    string MemberId,
+    DateTimeOffset OccurredAt,
+    string OrderId,
+    string RefundId,
+    IReadOnlyList<RefundLine> Lines,
+    decimal Amount = 0m,
+    bool Full = false)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>The order was cancelled: everything it earned is taken back.</summary>
+public sealed record OrderCancelled(string EventId, string MemberId, DateTimeOffset OccurredAt, string OrderId)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>The member asked to spend points on a reward. <see cref="Code"/> is the code to hand out if it succeeds.</summary>
+public sealed record RedemptionRequested(
+    string EventId,
+    string MemberId,
+    DateTimeOffset OccurredAt,
+    string RequestId,
+    string RewardId,
+    string Code)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>A redemption was undone (code not used, order cancelled): its points come back to the lots they came from.</summary>
+public sealed record RedemptionReversed(string EventId, string MemberId, DateTimeOffset OccurredAt, string RequestId, string Reason)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>An admin added (positive) or removed (negative) points, with the reason and who did it.</summary>
+public sealed record PointsAdjusted(string EventId, string MemberId, DateTimeOffset OccurredAt, long Points, string Reason, string Actor)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);

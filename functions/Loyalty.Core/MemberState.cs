@@ -1,0 +1,57 @@
+namespace Loyalty.Core;
+
+/// <summary>Points that expire at the end of one program-local day (lots of one day are merged).</summary>
+public sealed record Lot(DateOnly ExpiresOn, long Points);
+
+/// <summary>
+/// Everything about a member that a decision needs, stored as one row. Lots are kept
+/// sorted by expiry day, oldest first, each with points greater than zero.
+/// </summary>
+public sealed record MemberState
+{
+    /// <summary>The member id (e.g. <c>shopify-123</c>).</summary>
+    public required string MemberId { get; init; }
+
+    /// <summary>What the shop told us of the member.</summary>
+    public MemberProfile Profile { get; init; } = MemberProfile.Empty;
+
+    /// <summary>When the member joined.</summary>
+    public DateTimeOffset EnrolledAt { get; init; }
+
+    /// <summary>Whether the sign-up bonus has been granted.</summary>
+    public bool SignUpBonusGranted { get; init; }
+
+    /// <summary>Open lots, oldest expiry first.</summary>
+    public IReadOnlyList<Lot> Lots { get; init; } = [];
+
+    /// <summary>Points taken back after they were spent and not yet recovered from later earnings.</summary>
+    public long Debt { get; init; }
+
+    /// <summary>Points ever earned (sign-up bonus, purchases, positive adjustments).</summary>
+    public long LifetimeEarned { get; init; }
+
+    /// <summary>Points ever spent on rewards, net of reversals.</summary>
+    public long LifetimeRedeemed { get; init; }
+
+    /// <summary>Successful redemptions per reward id, net of reversals (for per-member limits).</summary>
+    public IReadOnlyDictionary<string, int> Redemptions { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Number of ledger entries written for this member; the next entry gets this + 1.</summary>
+    public long LedgerSequence { get; init; }
+
+    /// <summary>Number of decisions committed; grows by one with each.</summary>
+    public long Version { get; init; }
+
+    /// <summary>Sum of the open lots.</summary>
+    public long LotPoints => Lots.Sum(l => l.Points);
+
+    /// <summary>Lot points minus debt: equals the sum of the ledger. Negative only while debt exceeds the lots.</summary>
+    public long Balance => LotPoints - Debt;
+
+    /// <summary>Points the member can spend now.</summary>
+    public long Spendable => Math.Max(0, Balance);
+
+    /// <summary>A member who has just joined, with nothing yet.</summary>
+    public static MemberState New(string memberId, MemberProfile? profile, DateTimeOffset enrolledAt) =>
+        new() { MemberId = memberId, Profile = profile ?? MemberProfile.Empty, EnrolledAt = enrolledAt };
+}

@@ -1,0 +1,72 @@
+namespace Loyalty.Core;
+
+/// <summary>What one line of an order earned.</summary>
+public sealed record OrderLineEarning(string LineId, string? Sku, string? Category, int Quantity, decimal Merchandise);
+
+/// <summary>
+/// What one order earned and how much of it has been taken back, kept beside the member
+/// and read by key when a refund or cancellation of that order arrives.
+/// </summary>
+public sealed record OrderRecord
+{
+    /// <summary>The shop's order id.</summary>
+    public required string OrderId { get; init; }
+
+    /// <summary>Currency of the amounts below.</summary>
+    public required string Currency { get; init; }
+
+    /// <summary>Eligible merchandise (after discounts, excluding tax, shipping and tips).</summary>
+    public decimal Merchandise { get; init; }
+
+    /// <summary>What the customer paid in all.</summary>
+    public decimal OrderTotal { get; init; }
+
+    /// <summary>Points the order earned.</summary>
+    public long PointsEarned { get; init; }
+
+    /// <summary>Earnings per line.</summary>
+    public IReadOnlyList<OrderLineEarning> Lines { get; init; } = [];
+
+    /// <summary>Share of the order refunded so far, 0 to 1.</summary>
+    public decimal RefundedShare { get; init; }
+
+    /// <summary>Points taken back so far by refunds and cancellation; never more than <see cref="PointsEarned"/>.</summary>
+    public long PointsTakenBack { get; init; }
+
+    /// <summary>Whether the order was cancelled.</summary>
+    public bool Cancelled { get; init; }
+
+    /// <summary>Refund ids already applied to this order.</summary>
+    public IReadOnlyList<string> AppliedRefundIds { get; init; } = [];
+
+    /// <summary>When the order was credited.</summary>
+    public DateTimeOffset CreditedAt { get; init; }
+}
+
+/// <summary>A redemption, kept beside the member so a repeated request returns it and a reversal can undo it.</summary>
+public sealed record RedemptionRecord
+{
+    /// <summary>The caller's idempotency key.</summary>
+    public required string RequestId { get; init; }
+
+    /// <summary>The reward redeemed.</summary>
+    public required string RewardId { get; init; }
+
+    /// <summary>The code the member hands to the shop.</summary>
+    public required string Code { get; init; }
+
+    /// <summary>Points spent.</summary>
+    public long PointsSpent { get; init; }
+
+    /// <summary>The lots the points were taken from (negative points per expiry day).</summary>
+    public IReadOnlyList<LotChange> LotsTaken { get; init; } = [];
+
+    /// <summary>When it was redeemed.</summary>
+    public DateTimeOffset RedeemedAt { get; init; }
+
+    /// <summary>Spendable balance right after the redemption.</summary>
+    public long BalanceAfter { get; init; }
+
+    /// <summary>Whether it has been reversed.</summary>
+    public bool Reversed { get; init; }
+}
