@@ -1,0 +1,40 @@
+using Loyalty.App.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Loyalty.Functions;
+
+/// <summary>
+/// Every HTTP route, each a line that hands the ASP.NET Core request to the handler the local
+/// host uses too. Anonymous at the host: the handlers check signatures and the admin key themselves.
+/// </summary>
+public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers program, MemberHandlers members)
+{
+    [Function("ShopifyWebhook")]
+    public Task<IResult> ShopifyWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/shopify")] HttpRequest request, CancellationToken ct) =>
+        webhooks.ShopifyAsync(request, ct);
+
+    [Function("WooCommerceWebhook")]
+    public Task<IResult> WooCommerceWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/woocommerce")] HttpRequest request, CancellationToken ct) =>
+        webhooks.WooCommerceAsync(request, ct);
+
+    [Function("IngestEvent")]
+    public Task<IResult> IngestEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest request, CancellationToken ct) =>
+        webhooks.EventsAsync(request, ct);
+
+    [Function("GetProgram")]
+    public IResult GetProgram([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "program")] HttpRequest request) =>
+        program.Get();
+
+    [Function("GetMember")]
+    public Task<IResult> GetMember([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "members/{memberId}")] HttpRequest request, string memberId, CancellationToken ct) =>
+        members.GetAsync(request, memberId, ct);
+
+    [Function("RedeemReward")]
+    public Task<IResult> RedeemReward([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "members/{memberId}/redemptions")] HttpRequest request, string memberId, CancellationToken ct) =>
+        members.RedeemAsync(request, memberId, ct);
+
+    [Function("AdjustPoints")]
+    public Task<IResult> AdjustPoints([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/members/{memberId}/adjustments")] HttpRequest request, string memberId, CancellationToken ct) =>
+        members.AdjustAsync(request, memberId, ct);
+}
