@@ -1,8 +1,16 @@
+using System.Globalization;
+
 namespace Loyalty.Core;
 
 /// <summary>The rules: given a member, an event, the program and the time, decide what changes.</summary>
-public static class Decider
+public static partial class Decider
 {
+    /// <summary>
+    /// Most points one event may move. Far above any real order; it keeps the arithmetic
+    /// (and a malformed payload) well clear of <see cref="long"/> overflow.
+    /// </summary>
+    public const long MaxPointsPerEvent = 1_000_000_000_000;
+
     /// <summary>The rows besides the state row that deciding <paramref name="evt"/> needs, to read by key first.</summary>
     public static (string? OrderId, string? RedemptionRequestId) Needs(LoyaltyEvent evt) => evt switch
     {
@@ -18,6 +26,354 @@ public static class Decider
     /// Decides <paramref name="evt"/> for a member (<paramref name="state"/> is null when the
     /// member does not exist yet). Pure: the same inputs give the same decision.
     /// </summary>
-    public static Decision Decide(MemberState? state, LoyaltyEvent evt, DecisionInputs inputs, LoyaltyProgram program, DateTimeOffset now) =>
-        throw new NotImplementedException("Decider.Decide is being written.");
+    public static Decision Decide(MemberState? state, LoyaltyEvent evt, DecisionInputs inputs, LoyaltyProgram program, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(program);
+        if (state is not null && state.MemberId != evt.MemberId)
+        {
+            throw new ArgumentException($"State of member '{state.MemberId}' given for an event of member '{evt.MemberId}'.", nameof(state));
+        }
+
+        CheckInputsMatch(evt, inputs);
+        return evt switch
+        {
+            MemberEnrolled e => Enrol(state, e, program, now),
+            PurchaseCompleted e => Purchase(state, e, inputs.Order, program, now),
+            OrderRefunded e => Refund(state, e, inputs.Order, now),
+            OrderCancelled e => Cancel(state, e, inputs.Order, now),
+            RedemptionRequested e => Redeem(state, e, inputs.Redemption, program, now),
+            RedemptionReversed e => Reverse(state, e, inputs.Redemption, now),
+            PointsAdjusted e => Adjust(state, e, program, now),
+            _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
+        };
+    }
+
+    /// <summary>
+    /// Points a purchase of <paramref name="merchandise"/> earns: merchandise × rate, rounded
+    /// per the program. Null when the figure is beyond <see cref="MaxPointsPerEvent"/>.
+    /// </summary>
+    public static long? PointsFor(decimal merchandise, LoyaltyProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        if (merchandise <= 0)
+        {
+            return 0;
+        }
+
+        // Checked before multiplying so neither decimal nor long can overflow.
+        if (merchandise > MaxPointsPerEvent / Math.Max(1m, program.EarnRate))
+        {
+            return null;
+        }
+
+        var raw = merchandise * program.EarnRate;
+        var rounded = program.Rounding switch
+        {
+            RoundingMode.Down => decimal.Floor(raw),
+            RoundingMode.Nearest => decimal.Round(raw, MidpointRounding.AwayFromZero),
+            RoundingMode.Up => decimal.Ceiling(raw),
+            _ => throw new ArgumentOutOfRangeException(nameof(program), program.Rounding, "Unknown rounding mode."),
+        };
+        return rounded > MaxPointsPerEvent ? null : (long)rounded;
+    }
+
+    private static Decision Enrol(MemberState? state, MemberEnrolled e, LoyaltyProgram program, DateTimeOffset now)
+    {
+        if (state is null)
+        {
+            return Draft.Start(MemberState.New(e.MemberId, e.Profile, now), e, now)
+                .GrantSignUpBonus(program)
+                .Applied();
+        }
+
+        var merged = state.Profile.Merge(e.Profile);
+        return merged == state.Profile
+            ? AlreadyApplied(state)
+            : Draft.Start(state with { Profile = merged }, e, now).Applied();
+    }
+
+    private static Decision Purchase(MemberState? state, PurchaseCompleted e, OrderRecord? order, LoyaltyProgram program, DateTimeOffset now)
+    {
+        if (order is not null)
+        {
+            return AlreadyApplied(state);
+        }
+
+        if (!string.Equals(e.Currency, program.Currency, StringComparison.OrdinalIgnoreCase))
+        {
+            return Refused(state, RefusalCodes.CurrencyMismatch, $"Order {e.OrderId} is in {e.Currency}; the program earns on {program.Currency} only.");
+        }
+
+        var merchandise = e.Lines.Sum(l => l.Merchandise);
+        if (PointsFor(merchandise, program) is not { } points)
+        {
+            return Refused(state, RefusalCodes.Invalid, $"Order {e.OrderId} would earn more than {MaxPointsPerEvent} points.");
+        }
+
+        var draft = state is null
+            ? Draft.Start(MemberState.New(e.MemberId, e.Profile, now), e, now).GrantSignUpBonus(program)
+            : Draft.Start(state with { Profile = state.Profile.Merge(e.Profile) }, e, now);
+
+        // A zero-point order writes no ledger entry, but its record still lets a later refund find it.
+        if (points > 0)
+        {
+            var reason = Invariant($"order {e.OrderId}: {merchandise:0.00} {program.Currency} of merchandise at {program.EarnRate} per unit");
+            draft = draft
+                .Credit(new Posting(LedgerKinds.Earned, OrderId: e.OrderId, Reason: reason), [new LotChange(Lots.ExpiryFor(program, now), points)])
+                .With(s => s with { LifetimeEarned = s.LifetimeEarned + points });
+        }
+
+        return draft.Applied(order: new OrderRecord
+        {
+            OrderId = e.OrderId,
+            Currency = program.Currency,
+            Merchandise = merchandise,
+            OrderTotal = e.OrderTotal,
+            PointsEarned = points,
+            Lines = [.. e.Lines.Select(l => new OrderLineEarning(l.LineId, l.Sku, l.Category, l.Quantity, l.Merchandise))],
+            CreditedAt = now,
+        });
+    }
+
+    private static Decision Refund(MemberState? state, OrderRefunded e, OrderRecord? order, DateTimeOffset now)
+    {
+        if (state is null || order is null)
+        {
+            return OrderNotSeen(state);
+        }
+
+        if (order.AppliedRefundIds.Contains(e.RefundId))
+        {
+            return AlreadyApplied(state);
+        }
+
+        var lineAmount = e.Lines.Sum(l => l.Amount);
+        var share = e.Full
+            ? 1m
+            : (order.Merchandise > 0 ? lineAmount / order.Merchandise : 0m) + (order.OrderTotal > 0 ? e.Amount / order.OrderTotal : 0m);
+        var cumulative = Math.Min(1m, order.RefundedShare + Math.Clamp(share, 0m, 1m));
+
+        // The target is rounded on the cumulative share, so partial refunds that add up to the
+        // whole order take back exactly what it earned, whatever the rounding of each step.
+        var target = (long)decimal.Round(order.PointsEarned * cumulative, MidpointRounding.AwayFromZero);
+        var takeBack = Math.Max(0, Math.Min(target, order.PointsEarned) - order.PointsTakenBack);
+
+        var what = e.Full
+            ? "full refund"
+            : string.Join(", ", new[]
+            {
+                e.Lines.Count > 0 ? Invariant($"{lineAmount:0.00} of {order.Merchandise:0.00} merchandise") : null,
+                e.Amount != 0 ? Invariant($"{e.Amount:0.00} of {order.OrderTotal:0.00} order total") : null,
+            }.OfType<string>().DefaultIfEmpty("nothing refunded"));
+        var reason = Invariant($"refund {e.RefundId}: {what}; {order.PointsTakenBack + takeBack} of {order.PointsEarned} points taken back in all");
+
+        return TakeBack(state, e, takeBack, new Posting(LedgerKinds.Refunded, OrderId: order.OrderId, Reason: reason), now)
+            .Applied(order: order with
+            {
+                RefundedShare = cumulative,
+                PointsTakenBack = order.PointsTakenBack + takeBack,
+                AppliedRefundIds = [.. order.AppliedRefundIds, e.RefundId],
+            });
+    }
+
+    private static Decision Cancel(MemberState? state, OrderCancelled e, OrderRecord? order, DateTimeOffset now)
+    {
+        if (state is null || order is null)
+        {
+            return OrderNotSeen(state);
+        }
+
+        if (order.Cancelled)
+        {
+            return AlreadyApplied(state);
+        }
+
+        var takeBack = Math.Max(0, order.PointsEarned - order.PointsTakenBack);
+        var reason = Invariant($"order {order.OrderId} cancelled: {takeBack} of {order.PointsEarned} points taken back ({order.PointsTakenBack} already by refunds)");
+        return TakeBack(state, e, takeBack, new Posting(LedgerKinds.Cancelled, OrderId: order.OrderId, Reason: reason), now)
+            .Applied(order: order with
+            {
+                Cancelled = true,
+                RefundedShare = 1m,
+                PointsTakenBack = order.PointsTakenBack + takeBack,
+            });
+    }
+
+    private static Draft TakeBack(MemberState state, LoyaltyEvent e, long points, Posting posting, DateTimeOffset now)
+    {
+        var draft = Draft.Start(state, e, now);
+
+        // Nothing left to take back (already taken, or a zero-point order): the record still
+        // changes, but no ledger entry says "0".
+        return points > 0 ? draft.Debit(posting, points, allowDebt: true) : draft;
+    }
+
+    private static Decision Redeem(MemberState? state, RedemptionRequested e, RedemptionRecord? existing, LoyaltyProgram program, DateTimeOffset now)
+    {
+        if (existing is not null)
+        {
+            return AlreadyApplied(state) with { Redemption = existing };
+        }
+
+        if (state is null)
+        {
+            return Refused(state, RefusalCodes.UnknownMember, $"Member {e.MemberId} is not enrolled.");
+        }
+
+        if (program.FindReward(e.RewardId) is not { } reward)
+        {
+            return Refused(state, RefusalCodes.UnknownReward, $"There is no reward '{e.RewardId}'.");
+        }
+
+        var refusals = new List<Refusal>();
+        var redeemed = state.Redemptions.GetValueOrDefault(reward.Id);
+        if (reward.PerMemberLimit is { } limit && redeemed >= limit)
+        {
+            refusals.Add(new(RefusalCodes.LimitReached, $"'{reward.Name}' can be redeemed {limit} time(s) per member; this member has redeemed it {redeemed} time(s)."));
+        }
+
+        if (state.Spendable < reward.PointsCost)
+        {
+            refusals.Add(new(RefusalCodes.InsufficientPoints, $"'{reward.Name}' needs {reward.PointsCost} points; the member has {state.Spendable}."));
+        }
+
+        if (refusals.Count > 0)
+        {
+            return new Decision { Outcome = DecisionOutcome.Refused, State = state, Refusals = refusals };
+        }
+
+        var draft = Draft.Start(state, e, now)
+            .Debit(new Posting(LedgerKinds.Redeemed, RewardId: reward.Id, Reason: $"reward {reward.Id}: {reward.Name}"), reward.PointsCost, allowDebt: false)
+            .With(s => s with
+            {
+                LifetimeRedeemed = s.LifetimeRedeemed + reward.PointsCost,
+                Redemptions = WithCount(s.Redemptions, reward.Id, +1),
+            });
+        return draft.Applied(redemption: new RedemptionRecord
+        {
+            RequestId = e.RequestId,
+            RewardId = reward.Id,
+            Code = e.Code,
+            PointsSpent = reward.PointsCost,
+            LotsTaken = draft.Entries[^1].Lots,
+            RedeemedAt = now,
+            BalanceAfter = draft.State.Balance,
+        });
+    }
+
+    private static Decision Reverse(MemberState? state, RedemptionReversed e, RedemptionRecord? record, DateTimeOffset now)
+    {
+        if (state is null)
+        {
+            return Refused(state, RefusalCodes.UnknownMember, $"Member {e.MemberId} is not enrolled.");
+        }
+
+        if (record is null)
+        {
+            return Refused(state, RefusalCodes.UnknownRedemption, $"There is no redemption '{e.RequestId}' for this member.");
+        }
+
+        if (record.Reversed)
+        {
+            return AlreadyApplied(state);
+        }
+
+        // Back to the days they came from, so a reversal neither extends nor shortens their life.
+        var back = record.LotsTaken.Where(c => c.Points < 0).Select(c => c with { Points = -c.Points }).ToList();
+        var draft = Draft.Start(state, e, now);
+        if (back.Count > 0)
+        {
+            draft = draft.Credit(new Posting(LedgerKinds.RedemptionReversed, RewardId: record.RewardId, Reason: $"redemption {record.RequestId} reversed: {e.Reason}"), back);
+        }
+
+        return draft
+            .With(s => s with
+            {
+                LifetimeRedeemed = Math.Max(0, s.LifetimeRedeemed - record.PointsSpent),
+                Redemptions = WithCount(s.Redemptions, record.RewardId, -1),
+            })
+            .Applied(redemption: record with { Reversed = true });
+    }
+
+    private static Decision Adjust(MemberState? state, PointsAdjusted e, LoyaltyProgram program, DateTimeOffset now)
+    {
+        if (state is null)
+        {
+            return Refused(state, RefusalCodes.UnknownMember, $"Member {e.MemberId} is not enrolled.");
+        }
+
+        var refusals = new List<Refusal>();
+        if (e.Points == 0 || Math.Abs((decimal)e.Points) > MaxPointsPerEvent)
+        {
+            refusals.Add(new(RefusalCodes.Invalid, $"Points: must be non-zero and at most {MaxPointsPerEvent} either way."));
+        }
+
+        if (string.IsNullOrWhiteSpace(e.Reason))
+        {
+            refusals.Add(new(RefusalCodes.Invalid, "Reason: required for an adjustment."));
+        }
+
+        if (string.IsNullOrWhiteSpace(e.Actor))
+        {
+            refusals.Add(new(RefusalCodes.Invalid, "Actor: required for an adjustment."));
+        }
+
+        if (refusals.Count > 0)
+        {
+            return new Decision { Outcome = DecisionOutcome.Refused, State = state, Refusals = refusals };
+        }
+
+        var posting = new Posting(LedgerKinds.Adjusted, Reason: e.Reason, Actor: e.Actor);
+        var draft = Draft.Start(state, e, now);
+
+        // A removal is authoritative: what the lots cannot cover becomes debt.
+        draft = e.Points > 0
+            ? draft.Credit(posting, [new LotChange(Lots.ExpiryFor(program, now), e.Points)])
+                .With(s => s with { LifetimeEarned = s.LifetimeEarned + e.Points })
+            : draft.Debit(posting, -e.Points, allowDebt: true);
+        return draft.Applied();
+    }
+
+    private static void CheckInputsMatch(LoyaltyEvent evt, DecisionInputs inputs)
+    {
+        var (orderId, requestId) = Needs(evt);
+        if (inputs.Order is { } order && order.OrderId != orderId)
+        {
+            throw new ArgumentException($"Order record '{order.OrderId}' given for an event about order '{orderId}'.", nameof(inputs));
+        }
+
+        if (inputs.Redemption is { } redemption && redemption.RequestId != requestId)
+        {
+            throw new ArgumentException($"Redemption record '{redemption.RequestId}' given for an event about request '{requestId}'.", nameof(inputs));
+        }
+    }
+
+    private static Dictionary<string, int> WithCount(IReadOnlyDictionary<string, int> counts, string key, int delta)
+    {
+        var copy = new Dictionary<string, int>(counts);
+        var n = Math.Max(0, copy.GetValueOrDefault(key) + delta);
+        if (n == 0)
+        {
+            copy.Remove(key);
+        }
+        else
+        {
+            copy[key] = n;
+        }
+
+        return copy;
+    }
+
+    private static Decision AlreadyApplied(MemberState? state) =>
+        new() { Outcome = DecisionOutcome.AlreadyApplied, State = state };
+
+    private static Decision OrderNotSeen(MemberState? state) =>
+        new() { Outcome = DecisionOutcome.OrderNotSeen, State = state };
+
+    private static Decision Refused(MemberState? state, string code, string message) =>
+        new() { Outcome = DecisionOutcome.Refused, State = state, Refusals = [new Refusal(code, message)] };
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

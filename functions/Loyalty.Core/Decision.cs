@@ -72,7 +72,10 @@ public sealed record Decision
     /// <summary>The order record to write (insert or replace), if the event touched an order.</summary>
     public OrderRecord? Order { get; init; }
 
-    /// <summary>The redemption record to write, if the event touched one.</summary>
+    /// <summary>
+    /// The redemption record to write, if the event touched one; for a repeated redemption
+    /// request (<see cref="DecisionOutcome.AlreadyApplied"/>) the existing record, to return again.
+    /// </summary>
     public RedemptionRecord? Redemption { get; init; }
 
     /// <summary>Why the event was refused.</summary>
