@@ -161,7 +161,19 @@ public static class EventEnvelope
         Types.RedemptionRequested, Types.RedemptionReversed, Types.PointsAdjusted,
     ];
 
-    private static T? Read<T>(JsonElement element) => element.Deserialize<T>(Json);
+    private static T? Read<T>(JsonElement element)
+    {
+        try
+        {
+            return element.Deserialize<T>(Json);
+        }
+        catch (JsonException ex)
+        {
+            // Paths inside the payload are relative to it; name the field as the sender wrote it.
+            var path = ex.Path?.TrimStart('$', '.');
+            throw new EnvelopeException($"payload{(string.IsNullOrEmpty(path) ? string.Empty : "." + path)}: malformed JSON or a value of the wrong type.");
+        }
+    }
 
     private static T Required<T>(T? value, string field)
         where T : class => value ?? throw new EnvelopeException($"{field}: required.");
