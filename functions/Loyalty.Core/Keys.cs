@@ -10,7 +10,12 @@ public static class Keys
     /// <summary>Longest id accepted.</summary>
     public const int MaxLength = 200;
 
-    /// <summary>Whether <paramref name="id"/> is 1 to 200 characters of letters, digits and <c>- _ . : @ + =</c>.</summary>
+    /// <summary>
+    /// Whether <paramref name="id"/> is 1 to 200 characters of ASCII letters, digits and
+    /// <c>- _ . : @ + =</c>, starting with a letter or digit (so no id reads as a path segment like "..").
+    /// </summary>
     public static bool IsValid(string? id) =>
-        id is { Length: > 0 and <= MaxLength } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '@' or '+' or '=');
+        id is { Length: > 0 and <= MaxLength }
+        && char.IsAsciiLetterOrDigit(id[0])
+        && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '@' or '+' or '=');
 }
