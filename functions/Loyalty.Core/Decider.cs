@@ -26,6 +26,16 @@ public static partial class Decider
     /// Decides <paramref name="evt"/> for a member (<paramref name="state"/> is null when the
     /// member does not exist yet). Pure: the same inputs give the same decision.
     /// </summary>
+    /// <remarks>
+    /// Rule choices worth knowing: a purchase that earns 0 points writes its order record
+    /// (so a refund finds it) but no ledger entry, and taking back from such an order writes
+    /// none either. Take-backs round the cumulative refunded share half away from zero, so
+    /// refunds that add up to the whole order take back exactly what it earned. A shortfall
+    /// always becomes <see cref="MemberState.Debt"/> whatever
+    /// <see cref="LoyaltyProgram.AllowNegativeBalance"/> says (it decides only how the balance
+    /// is shown); debt is repaid before any lot is filled, so debt and open lots never coexist.
+    /// A reversal puts points back on the days they came from, even a day already past.
+    /// </remarks>
     public static Decision Decide(MemberState? state, LoyaltyEvent evt, DecisionInputs inputs, LoyaltyProgram program, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(evt);
