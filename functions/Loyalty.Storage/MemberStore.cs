@@ -221,12 +221,21 @@ public sealed class MemberStore
             // asking for just the rest keeps pages full and the returned token exact.
             var remaining = pageSize - entries.Count;
             var pages = _table.QueryAsync<TableEntity>(filter, remaining, cancellationToken: ct).AsPages(token, remaining);
+            var resumed = token is not null;
             token = null;
-            await foreach (var page in pages.ConfigureAwait(false))
+            try
             {
-                entries.AddRange(page.Values.Take(remaining).Select(MemberRows.ReadLedger));
-                token = page.ContinuationToken;
-                break;
+                await foreach (var page in pages.ConfigureAwait(false))
+                {
+                    entries.AddRange(page.Values.Take(remaining).Select(MemberRows.ReadLedger));
+                    token = page.ContinuationToken;
+                    break;
+                }
+            }
+            catch (RequestFailedException ex) when (resumed && ex.Status == 400)
+            {
+                // Tokens come back from HTTP callers; a forged one is their error, not ours.
+                throw new ArgumentException("Not a continuation token this service issued.", nameof(continuationToken), ex);
             }
         }
         while (token is not null && entries.Count < pageSize);
