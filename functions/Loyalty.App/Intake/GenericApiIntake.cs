@@ -1,0 +1,108 @@
+using System.Text;
+using System.Text.Json;
+using Loyalty.Core;
+
+namespace Loyalty.App.Intake;
+
+/// <summary>
+/// Accepts one event envelope (see <see cref="EventEnvelope"/>) from any other shop, signed with
+/// <c>X-Loyalty-Signature: sha256=&lt;hex HMAC-SHA256 of the raw body&gt;</c>. Only the shop-side
+/// types are accepted from outside: member.enrolled, purchase.completed, order.refunded, order.cancelled.
+/// </summary>
+public static class GenericApiIntake
+{
+    /// <summary>The signature header.</summary>
+    public const string SignatureHeader = "X-Loyalty-Signature";
+
+    /// <summary>The event types accepted from outside.</summary>
+    public static IReadOnlyList<string> AcceptedTypes { get; } =
+    [
+        EventEnvelope.Types.MemberEnrolled, EventEnvelope.Types.PurchaseCompleted,
+        EventEnvelope.Types.OrderRefunded, EventEnvelope.Types.OrderCancelled,
+    ];
+
+    /// <summary>Maps one signed API call. Never throws for any body or headers.</summary>
+    public static IntakeResult Handle(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body, string? secret) =>
+        Handle(headers, body, secret, null);
+
+    /// <summary>As <see cref="Handle(IReadOnlyDictionary{string, string}, ReadOnlySpan{byte}, string?)"/>, also refusing events dated more than a day after <paramref name="receivedAt"/>.</summary>
+    public static IntakeResult Handle(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body, string? secret, DateTimeOffset? receivedAt)
+    {
+        if (body.Length > IntakeLimits.MaxBodyBytes)
+        {
+            return IntakeProblems.TooLarge();
+        }
+
+        var signature = HeaderLookup.Get(headers, SignatureHeader);
+        if (signature is null)
+        {
+            return IntakeProblems.MissingSignature(SignatureHeader);
+        }
+
+        if (!Signatures.VerifyHexHmacSha256(body, signature, secret))
+        {
+            return IntakeProblems.BadSignature(SignatureHeader);
+        }
+
+        // Parsed once here for a precise path on malformed JSON and to refuse duplicate names;
+        // the envelope reader then works on text known to be well-formed.
+        if (!JsonBody.TryParse(body, out var document, out var malformed))
+        {
+            return malformed;
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return IntakeProblems.InvalidField("body", "expected a JSON object.");
+            }
+        }
+
+        if (!TryRead(Encoding.UTF8.GetString(body), out var evt, out var error))
+        {
+            var (field, message) = Split(error);
+            return field == "type" ? IntakeProblems.UnknownType(message) : IntakeProblems.InvalidField(field, message);
+        }
+
+        var type = EventEnvelope.TypeOf(evt);
+        if (!AcceptedTypes.Contains(type))
+        {
+            return IntakeProblems.UnknownType($"not accepted through this API; expected one of {string.Join(", ", AcceptedTypes)}.");
+        }
+
+        return Mapped.Accept(receivedAt, evt);
+    }
+
+    private static bool TryRead(string json, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LoyaltyEvent? evt, out string error)
+    {
+        try
+        {
+            if (EventEnvelope.TryParse(json, out evt, out var message) && evt is not null)
+            {
+                error = "";
+                return true;
+            }
+
+            error = message ?? "body: not a valid envelope.";
+            return false;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or ArgumentException or FormatException or OverflowException)
+        {
+            // The envelope reader is documented not to throw; this keeps a surprise from becoming a 500.
+            evt = null;
+            error = "body: not a valid envelope.";
+            return false;
+        }
+    }
+
+    /// <summary>Splits the envelope reader's "field: message" into its parts, keeping only a plain field name.</summary>
+    private static (string Field, string Message) Split(string error)
+    {
+        var colon = error.IndexOf(": ", StringComparison.Ordinal);
+        var field = colon > 0 ? error[..colon] : "body";
+        var message = colon > 0 ? error[(colon + 2)..] : error;
+        var plain = field.Length <= 200 && field.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '[' or ']');
+        return plain ? (field, message) : ("body", message);
+    }
+}
