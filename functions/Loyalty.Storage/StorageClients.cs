@@ -46,6 +46,7 @@ public sealed class StorageClients
         }
 
         Members = TableService.GetTableClient(options.MembersTable);
+        Orders = TableService.GetTableClient(options.OrdersTable);
         Events = QueueService.GetQueueClient(options.EventsQueue);
         Poison = QueueService.GetQueueClient(options.PoisonQueue);
     }
@@ -65,16 +66,20 @@ public sealed class StorageClients
     /// <summary>The member table.</summary>
     public TableClient Members { get; }
 
+    /// <summary>The order-to-member index table.</summary>
+    public TableClient Orders { get; }
+
     /// <summary>The events queue.</summary>
     public QueueClient Events { get; }
 
     /// <summary>The poison queue.</summary>
     public QueueClient Poison { get; }
 
-    /// <summary>Creates the member table and both queues where they are missing.</summary>
+    /// <summary>Creates both tables and both queues where they are missing.</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct)
     {
         await Members.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        await Orders.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
         await Events.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
         await Poison.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
     }

@@ -26,6 +26,9 @@ public sealed partial class StorageOptions
     /// <summary>The table holding one partition per member.</summary>
     public string MembersTable { get; set; } = "members";
 
+    /// <summary>Table of the order-to-member index (routes refunds that do not name their customer).</summary>
+    public string OrdersTable { get; set; } = "orders";
+
     /// <summary>The queue every event travels through.</summary>
     public string EventsQueue { get; set; } = "loyalty-events";
 
@@ -74,6 +77,11 @@ public sealed partial class StorageOptions
         if (MembersTable is null || !TableName().IsMatch(MembersTable) || string.Equals(MembersTable, "tables", StringComparison.OrdinalIgnoreCase))
         {
             errors.Add($"{prefix}MembersTable: a table name is 3 to 63 letters or digits, starting with a letter, and not 'tables'.");
+        }
+
+        if (OrdersTable is null || !TableName().IsMatch(OrdersTable) || string.Equals(OrdersTable, "tables", StringComparison.OrdinalIgnoreCase) || string.Equals(OrdersTable, MembersTable, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{prefix}OrdersTable: a table name is 3 to 63 letters or digits, starting with a letter, not 'tables' and not the members table.");
         }
 
         CheckQueueName(errors, prefix + "EventsQueue", EventsQueue);

@@ -1,0 +1,66 @@
+using Loyalty.App.Http;
+using Loyalty.App.Intake;
+using Loyalty.App.Processing;
+using Loyalty.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Loyalty.App.Configuration;
+
+/// <summary>Registers what both hosts share, so each host's start-up reads as a table of contents.</summary>
+public static class ServiceRegistration
+{
+    /// <summary>Storage, the program, the decide-and-commit path, the queue handler and the HTTP handlers, with settings validated at start.</summary>
+    public static IServiceCollection AddLoyalty(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<StorageOptions>()
+            .Configure(o => BindStorage(o, configuration))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>>(new ListValidator<StorageOptions>(o => o.Validate()));
+        services.AddOptions<ProcessingOptions>().Bind(configuration.GetSection(ProcessingOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProcessingOptions>>(new ListValidator<ProcessingOptions>(o => o.Validate()));
+        services.AddOptions<LoyaltyOptions>().Bind(configuration.GetSection(LoyaltyOptions.Section));
+        services.AddOptions<WebhookSecrets>().Configure(o =>
+        {
+            o.ShopifySecret = configuration["Loyalty:Webhooks:ShopifySecret"];
+            o.WooCommerceSecret = configuration["Loyalty:Webhooks:WooCommerceSecret"];
+            o.ApiSigningSecret = configuration["Loyalty:Api:SigningSecret"];
+        });
+
+        services.AddSingleton(_ => ProgramSettings.ReadValidated(configuration));
+        services.AddSingleton<RequestCounter>();
+        services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<RequestCounter>()));
+        services.AddSingleton<MemberStore>();
+        services.AddSingleton<OrderIndex>();
+        services.AddSingleton<EventQueue>();
+        services.AddSingleton<MemberCommands>();
+        services.AddSingleton<EventMessageHandler>();
+        services.AddSingleton<WebhookHandlers>();
+        services.AddSingleton<ProgramHandlers>();
+        services.AddSingleton<MemberHandlers>();
+        return services;
+    }
+
+    // Queue names come from the top-level EventsQueue / PoisonQueue settings, the ones the
+    // function app's %EventsQueue% binding reads, so both hosts have one place to set them.
+    // Without a storage setting of our own, the Functions host's AzureWebJobsStorage is used
+    // when it is a connection string (local runs); in Azure the service URIs are set explicitly.
+    private static void BindStorage(StorageOptions options, IConfiguration configuration)
+    {
+        configuration.GetSection("Loyalty:Storage").Bind(options);
+        options.EventsQueue = configuration[HostContract.EventsQueueSetting] ?? options.EventsQueue;
+        options.PoisonQueue = configuration[HostContract.PoisonQueueSetting] ?? options.PoisonQueue;
+        if (string.IsNullOrWhiteSpace(options.ConnectionString) && options.TableServiceUri is null && options.QueueServiceUri is null)
+        {
+            var webJobs = configuration["AzureWebJobsStorage"];
+            if (!string.IsNullOrWhiteSpace(webJobs))
+            {
+                options.ConnectionString = webJobs;
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace Loyalty.App;
+
+/// <summary>An HTTP route both hosts serve, under <see cref="HostContract.RoutePrefix"/>.</summary>
+public sealed record HttpRoute(string Name, string Method, string Template);
+
+/// <summary>A queue both hosts consume; <paramref name="QueueSetting"/> names the setting holding the queue name.</summary>
+public sealed record QueueRoute(string Name, string QueueSetting);
+
+/// <summary>
+/// What each host must offer: the routes, queues (and, later, schedules). The local host maps
+/// from this table; the parity test reads the function app's source and fails when it differs.
+/// </summary>
+public static class HostContract
+{
+    /// <summary>The route prefix (host.json <c>extensions.http.routePrefix</c>).</summary>
+    public const string RoutePrefix = "api";
+
+    /// <summary>Setting that holds the events queue name (<c>%EventsQueue%</c> in the function app).</summary>
+    public const string EventsQueueSetting = "EventsQueue";
+
+    /// <summary>Setting that holds the poison queue name.</summary>
+    public const string PoisonQueueSetting = "PoisonQueue";
+
+    /// <summary>Every HTTP route.</summary>
+    public static IReadOnlyList<HttpRoute> HttpRoutes { get; } =
+    [
+        new("ShopifyWebhook", "POST", "webhooks/shopify"),
+        new("WooCommerceWebhook", "POST", "webhooks/woocommerce"),
+        new("IngestEvent", "POST", "events"),
+        new("GetProgram", "GET", "program"),
+        new("GetMember", "GET", "members/{memberId}"),
+        new("RedeemReward", "POST", "members/{memberId}/redemptions"),
+        new("AdjustPoints", "POST", "admin/members/{memberId}/adjustments"),
+    ];
+
+    /// <summary>Every queue trigger.</summary>
+    public static IReadOnlyList<QueueRoute> Queues { get; } =
+    [
+        new("ProcessEvent", EventsQueueSetting),
+    ];
+}

@@ -1,0 +1,209 @@
+using System.Security.Cryptography;
+using Loyalty.App.Configuration;
+using Loyalty.App.Processing;
+using Loyalty.Core;
+using Loyalty.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Loyalty.App.Http;
+
+/// <summary>Member reads, redemptions and admin adjustments; all need the admin key.</summary>
+public sealed class MemberHandlers(
+    MemberStore store,
+    MemberCommands commands,
+    IOptions<LoyaltyOptions> options,
+    TimeProvider clock,
+    ILogger<MemberHandlers> logger)
+{
+    private const int MaxJsonBody = 16 * 1024;
+    private const int DefaultPageSize = 20;
+    private const int MaxPageSize = 100;
+
+    /// <summary><c>GET /api/members/{memberId}</c>: profile, balance, lots and a page of history, newest first.</summary>
+    public async Task<IResult> GetAsync(HttpRequest request, string memberId, CancellationToken ct)
+    {
+        if (!AdminKey.IsAuthorized(request, options.Value.AdminKey))
+        {
+            return Problems.Unauthorized();
+        }
+
+        if (!Keys.IsValid(memberId))
+        {
+            return Problems.Invalid("memberId", "A member id is 1 to 200 letters, digits or - _ . : @ + =.");
+        }
+
+        var pageSize = DefaultPageSize;
+        if (request.Query.TryGetValue("pageSize", out var size) && (!int.TryParse(size, out pageSize) || pageSize is < 1 or > MaxPageSize))
+        {
+            return Problems.Invalid("pageSize", $"pageSize is a whole number from 1 to {MaxPageSize}.");
+        }
+
+        var continuation = request.Query["continuationToken"].ToString();
+        if (continuation.Length > 1024)
+        {
+            return Problems.Invalid("continuationToken", "The continuation token is not one this service gave out.");
+        }
+
+        var state = await store.GetStateAsync(memberId, ct);
+        if (state is null)
+        {
+            return Problems.MemberNotFound();
+        }
+
+        HistoryPage history;
+        try
+        {
+            history = await store.GetHistoryAsync(memberId, pageSize, string.IsNullOrEmpty(continuation) ? null : continuation, ct);
+        }
+        catch (ArgumentException)
+        {
+            return Problems.Invalid("continuationToken", "The continuation token is not one this service gave out.");
+        }
+
+        return Results.Json(MemberView.From(state, history), EventEnvelope.Json);
+    }
+
+    /// <summary>
+    /// <c>POST /api/members/{memberId}/redemptions</c> <c>{ rewardId, requestId }</c>: spends points
+    /// now and answers with the code; the same requestId always answers with the same redemption.
+    /// </summary>
+    public async Task<IResult> RedeemAsync(HttpRequest request, string memberId, CancellationToken ct)
+    {
+        if (!AdminKey.IsAuthorized(request, options.Value.AdminKey))
+        {
+            return Problems.Unauthorized();
+        }
+
+        var (body, problem) = await RequestReading.ReadJsonAsync<RedemptionRequest>(request, MaxJsonBody, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Keys.IsValid(memberId))
+        {
+            return Problems.Invalid("memberId", "A member id is 1 to 200 letters, digits or - _ . : @ + =.");
+        }
+
+        if (!Keys.IsValid(body!.RewardId))
+        {
+            return Problems.Invalid("rewardId", "rewardId is required: the id of a reward in the program.");
+        }
+
+        if (!Keys.IsValid(body.RequestId))
+        {
+            return Problems.Invalid("requestId", "requestId is required: 1 to 200 letters, digits or - _ . : @ + =, unique per redemption.");
+        }
+
+        var evt = new RedemptionRequested($"redeem:{memberId}:{body.RequestId}", memberId, clock.GetUtcNow(), body.RequestId!, body.RewardId!, NewCode());
+        var result = await commands.ApplyAsync(evt, ct);
+        switch (result.Outcome)
+        {
+            case DecisionOutcome.Applied or DecisionOutcome.AlreadyApplied when result.Decision.Redemption is { } redemption:
+                var view = new RedemptionView(redemption.RequestId, redemption.RewardId, redemption.Code, redemption.PointsSpent, redemption.BalanceAfter, redemption.RedeemedAt, redemption.Reversed);
+                if (result.Outcome == DecisionOutcome.Applied)
+                {
+                    logger.LogInformation("Member {MemberId} redeemed {RewardId} for {Points} points", memberId, redemption.RewardId, redemption.PointsSpent);
+                    return Results.Json(view, EventEnvelope.Json, statusCode: StatusCodes.Status201Created);
+                }
+
+                return Results.Json(view, EventEnvelope.Json, statusCode: StatusCodes.Status200OK);
+            case DecisionOutcome.Refused:
+                return Refused(result.Decision.Refusals);
+            default:
+                throw new InvalidOperationException($"Unexpected outcome {result.Outcome} for a redemption.");
+        }
+    }
+
+    /// <summary>
+    /// <c>POST /api/admin/members/{memberId}/adjustments</c> <c>{ points, reason, actor?, requestId? }</c>:
+    /// adds or removes points, recorded with the reason and who did it.
+    /// </summary>
+    public async Task<IResult> AdjustAsync(HttpRequest request, string memberId, CancellationToken ct)
+    {
+        if (!AdminKey.IsAuthorized(request, options.Value.AdminKey))
+        {
+            return Problems.Unauthorized();
+        }
+
+        var (body, problem) = await RequestReading.ReadJsonAsync<AdjustmentRequest>(request, MaxJsonBody, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Keys.IsValid(memberId))
+        {
+            return Problems.Invalid("memberId", "A member id is 1 to 200 letters, digits or - _ . : @ + =.");
+        }
+
+        if (body!.Points is null or 0 || Math.Abs(body.Points.Value) > 10_000_000)
+        {
+            return Problems.Invalid("points", "points is required: a whole number, not 0, at most 10000000 either way.");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
+        {
+            return Problems.Invalid("reason", "reason is required: 1 to 500 characters.");
+        }
+
+        var actor = string.IsNullOrWhiteSpace(body.Actor) ? "admin" : body.Actor;
+        if (actor.Length > 100)
+        {
+            return Problems.Invalid("actor", "actor is at most 100 characters.");
+        }
+
+        if (body.RequestId is not null && !Keys.IsValid(body.RequestId))
+        {
+            return Problems.Invalid("requestId", "requestId is 1 to 200 letters, digits or - _ . : @ + =.");
+        }
+
+        var requestId = body.RequestId ?? Guid.NewGuid().ToString("N");
+        var evt = new PointsAdjusted($"adjust:{memberId}:{requestId}", memberId, clock.GetUtcNow(), body.Points.Value, body.Reason, actor);
+        var result = await commands.ApplyAsync(evt, ct);
+        return result.Outcome switch
+        {
+            DecisionOutcome.Applied => Results.Json(new AdjustmentView(requestId, body.Points.Value, result.State!.Balance, result.State.Debt), EventEnvelope.Json, statusCode: StatusCodes.Status201Created),
+            DecisionOutcome.AlreadyApplied => Results.Json(new AdjustmentView(requestId, body.Points.Value, result.State?.Balance ?? 0, result.State?.Debt ?? 0), EventEnvelope.Json, statusCode: StatusCodes.Status200OK),
+            DecisionOutcome.Refused => Refused(result.Decision.Refusals),
+            _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} for an adjustment."),
+        };
+    }
+
+    private static IResult Refused(IReadOnlyList<Refusal> refusals)
+    {
+        var refusal = refusals.Count > 0 ? refusals[0] : new Refusal(RefusalCodes.Invalid, "Refused.");
+        var status = refusal.Code switch
+        {
+            RefusalCodes.UnknownMember => StatusCodes.Status404NotFound,
+            RefusalCodes.InsufficientPoints or RefusalCodes.LimitReached => StatusCodes.Status409Conflict,
+            _ => StatusCodes.Status422UnprocessableEntity,
+        };
+        return Problems.Create(status, refusal.Code, "The request was refused.", refusal.Message);
+    }
+
+    // Codes are handed to the shop's checkout: random, unambiguous characters, never derived from ids.
+    private static string NewCode()
+    {
+        const string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        Span<char> chars = stackalloc char[12];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+        }
+
+        return "LOY-" + new string(chars);
+    }
+
+    private sealed record RedemptionRequest(string? RewardId, string? RequestId);
+
+    private sealed record AdjustmentRequest(long? Points, string? Reason, string? Actor, string? RequestId);
+
+    /// <summary>A redemption as the API shows it.</summary>
+    public sealed record RedemptionView(string RequestId, string RewardId, string Code, long PointsSpent, long Balance, DateTimeOffset RedeemedAt, bool Reversed);
+
+    /// <summary>An adjustment as the API shows it.</summary>
+    public sealed record AdjustmentView(string RequestId, long Points, long Balance, long Debt);
+}

@@ -1,0 +1,35 @@
+using Loyalty.Core;
+using Microsoft.AspNetCore.Http;
+
+namespace Loyalty.App.Http;
+
+/// <summary><c>GET /api/program</c>: the program and its rewards, public (a shop's storefront shows them).</summary>
+public sealed class ProgramHandlers(LoyaltyProgram program)
+{
+    /// <summary>The program view.</summary>
+    public IResult Get() => Results.Json(
+        new ProgramView(
+            program.Currency,
+            program.EarnRate,
+            program.Rounding,
+            program.PointsLifetimeDays,
+            program.SignUpBonus,
+            program.AllowNegativeBalance,
+            program.TimeZone,
+            program.Rewards.Select(r => new RewardView(r.Id, r.Name, r.Kind, r.PointsCost, r.Value, r.Sku, r.PerMemberLimit)).ToList()),
+        EventEnvelope.Json);
+
+    /// <summary>The program as the API shows it.</summary>
+    public sealed record ProgramView(
+        string Currency,
+        decimal EarnRate,
+        RoundingMode Rounding,
+        int PointsLifetimeDays,
+        long SignUpBonus,
+        bool AllowNegativeBalance,
+        string TimeZone,
+        IReadOnlyList<RewardView> Rewards);
+
+    /// <summary>A reward as the API shows it.</summary>
+    public sealed record RewardView(string Id, string Name, RewardKind Kind, long PointsCost, decimal? Value, string? Sku, int? PerMemberLimit);
+}

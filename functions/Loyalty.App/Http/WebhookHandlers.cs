@@ -1,0 +1,73 @@
+using Loyalty.App.Intake;
+using Loyalty.App.Processing;
+using Loyalty.Core;
+using Loyalty.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Loyalty.App.Http;
+
+/// <summary>
+/// The three intake routes: read the raw body within the limit, verify and map it (pure
+/// intake), queue the events, answer 202. A refusal answers with a problem and writes nothing.
+/// </summary>
+public sealed class WebhookHandlers(
+    EventQueue queue,
+    IOptions<WebhookSecrets> secrets,
+    TimeProvider clock,
+    ILogger<WebhookHandlers> logger)
+{
+    private delegate IntakeResult Intake(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body);
+
+    /// <summary><c>POST /api/webhooks/shopify</c>.</summary>
+    public Task<IResult> ShopifyAsync(HttpRequest request, CancellationToken ct) =>
+        HandleAsync("shopify", request, (h, b) => ShopifyIntake.Handle(h, b, secrets.Value.ShopifySecret, clock.GetUtcNow()), ct);
+
+    /// <summary><c>POST /api/webhooks/woocommerce</c>.</summary>
+    public Task<IResult> WooCommerceAsync(HttpRequest request, CancellationToken ct) =>
+        HandleAsync("woocommerce", request, (h, b) => WooCommerceIntake.Handle(h, b, secrets.Value.WooCommerceSecret, clock.GetUtcNow()), ct);
+
+    /// <summary><c>POST /api/events</c>: the generic signed API.</summary>
+    public Task<IResult> EventsAsync(HttpRequest request, CancellationToken ct) =>
+        HandleAsync("api", request, (h, b) => GenericApiIntake.Handle(h, b, secrets.Value.ApiSigningSecret), ct);
+
+    private async Task<IResult> HandleAsync(string source, HttpRequest request, Intake intake, CancellationToken ct)
+    {
+        var body = await RequestReading.ReadBodyAsync(request, IntakeLimits.MaxBodyBytes, ct);
+        if (body is null)
+        {
+            logger.LogWarning("Refused a {Source} delivery over {Limit} bytes", source, IntakeLimits.MaxBodyBytes);
+            return Problems.TooLarge(IntakeLimits.MaxBodyBytes);
+        }
+
+        var result = intake(RequestReading.Headers(request), body);
+        switch (result)
+        {
+            case IntakeAccepted accepted:
+                await queue.SendAsync(accepted.Events, ct);
+                logger.LogInformation("Queued {Count} event(s) from {Source}: {EventIds}", accepted.Events.Count, source, accepted.Events.Select(e => e.EventId));
+                return Results.Json(new AcceptedView(accepted.Events.Select(e => e.EventId).ToList()), EventEnvelope.Json, statusCode: StatusCodes.Status202Accepted);
+            case IntakeAcceptedByOrder byOrder:
+                // The member is resolved by the processor from the order index (see OrderRouting).
+                var routed = byOrder.EventsForMember.Select(build => build(OrderRouting.Placeholder(byOrder.OrderKey))).ToList();
+                await queue.SendAsync(routed, ct);
+                logger.LogInformation("Queued {Count} event(s) from {Source} routed by order: {EventIds}", routed.Count, source, routed.Select(e => e.EventId));
+                return Results.Json(new AcceptedView(routed.Select(e => e.EventId).ToList()), EventEnvelope.Json, statusCode: StatusCodes.Status202Accepted);
+            case IntakeIgnored ignored:
+                logger.LogInformation("Acknowledged a {Source} delivery without queueing: {Reason}", source, ignored.Reason);
+                return Results.Json(new IgnoredView(ignored.Reason), EventEnvelope.Json, statusCode: StatusCodes.Status200OK);
+            case IntakeRejected rejected:
+                logger.LogWarning("Refused a {Source} delivery: {Status} {ProblemType} at {Field}", source, rejected.Status, rejected.Type, rejected.Field);
+                return Problems.Create(rejected.Status, rejected.Type, rejected.Title, rejected.Detail, rejected.Field);
+            default:
+                throw new InvalidOperationException("Unknown intake result " + result.GetType().Name);
+        }
+    }
+
+    /// <summary>The answer to a queued delivery.</summary>
+    public sealed record AcceptedView(IReadOnlyList<string> EventIds);
+
+    /// <summary>The answer to a delivery acknowledged without queueing.</summary>
+    public sealed record IgnoredView(string Ignored);
+}

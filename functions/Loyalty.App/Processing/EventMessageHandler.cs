@@ -1,0 +1,114 @@
+using Loyalty.App.Configuration;
+using Loyalty.Core;
+using Loyalty.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Loyalty.App.Processing;
+
+/// <summary>What to do with a queue message after handling it.</summary>
+public abstract record MessageOutcome
+{
+    /// <summary>Done (applied, already applied, refused, or parked in the poison queue): delete it.</summary>
+    public sealed record Completed(string Result) : MessageOutcome;
+
+    /// <summary>Not yet: make it visible again after <paramref name="Delay"/>.</summary>
+    public sealed record RetryLater(TimeSpan Delay, string Reason) : MessageOutcome;
+}
+
+/// <summary>
+/// Handles one message of the events queue for both hosts: parse, apply through
+/// <see cref="MemberCommands"/>, and decide between done, retry later and poison. A message
+/// that fails on its last allowed delivery is written to the poison queue with its last error
+/// and completed, so the Functions host never moves it without saying why.
+/// </summary>
+public sealed class EventMessageHandler(
+    MemberCommands commands,
+    OrderIndex orders,
+    EventQueue queue,
+    IOptions<ProcessingOptions> options,
+    ILogger<EventMessageHandler> logger)
+{
+    /// <summary>Handles one delivery of a message (<paramref name="dequeueCount"/> counts from 1).</summary>
+    public async Task<MessageOutcome> HandleAsync(string body, long dequeueCount, CancellationToken ct)
+    {
+        if (!EventEnvelope.TryParse(body, out var evt, out var error) || evt is null)
+        {
+            // No retry can fix a message that does not parse.
+            return await PoisonAsync(body, $"unreadable message: {error}", dequeueCount, ct);
+        }
+
+        string failure;
+        try
+        {
+            if (OrderRouting.TryGetOrderKey(evt.MemberId, out var orderKey))
+            {
+                var memberId = Keys.IsValid(orderKey) ? await orders.FindMemberAsync(orderKey, ct) : null;
+                evt = memberId is null ? null : evt with { MemberId = memberId };
+                failure = $"order {orderKey} not seen yet";
+            }
+            else
+            {
+                failure = string.Empty;
+            }
+
+            if (evt is not null)
+            {
+                var validation = EventValidation.Validate(evt);
+                if (validation.Count > 0)
+                {
+                    return await PoisonAsync(body, $"invalid event: {validation[0].Field}: {validation[0].Message}", dequeueCount, ct);
+                }
+
+                var result = await commands.ApplyAsync(evt, ct);
+                switch (result.Outcome)
+                {
+                    case DecisionOutcome.Applied:
+                        logger.LogDebug("Applied {EventType} {EventId} to member {MemberId}", EventEnvelope.TypeOf(evt), evt.EventId, evt.MemberId);
+                        return new MessageOutcome.Completed("applied");
+                    case DecisionOutcome.AlreadyApplied:
+                        return new MessageOutcome.Completed("already applied");
+                    case DecisionOutcome.Refused:
+                        var refusal = result.Decision.Refusals.FirstOrDefault();
+                        logger.LogWarning("Refused {EventType} {EventId} for member {MemberId}: {RefusalCode}", EventEnvelope.TypeOf(evt), evt.EventId, evt.MemberId, refusal?.Code);
+                        return new MessageOutcome.Completed("refused: " + refusal?.Code);
+                    case DecisionOutcome.OrderNotSeen:
+                        failure = $"order {Decider.Needs(evt).OrderId} not seen yet for member {evt.MemberId}";
+                        break;
+                    default:
+                        failure = "unexpected outcome " + result.Outcome;
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Any failure of one message is retried and finally parked; the pump must go on.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            // The type and message of storage errors carry no personal data; the stack stays in the log.
+            logger.LogError(ex, "Event {EventId} failed on delivery {DequeueCount}", evt?.EventId, dequeueCount);
+            failure = $"{ex.GetType().Name}: {ex.Message}";
+        }
+
+        var max = options.Value.MaxAttempts;
+        if (dequeueCount >= max)
+        {
+            return await PoisonAsync(body, $"{failure} (after {dequeueCount} attempts)", dequeueCount, ct);
+        }
+
+        var delay = TimeSpan.FromSeconds(options.Value.RetryDelaySeconds * dequeueCount);
+        logger.LogInformation("Message will be retried in {RetryDelay} after delivery {DequeueCount}: {Reason}", delay, dequeueCount, failure);
+        return new MessageOutcome.RetryLater(delay, failure);
+    }
+
+    private async Task<MessageOutcome> PoisonAsync(string body, string error, long dequeueCount, CancellationToken ct)
+    {
+        await queue.SendToPoisonAsync(body, error, dequeueCount, ct);
+        logger.LogError("Message parked in the poison queue after {DequeueCount} deliveries: {Reason}", dequeueCount, error);
+        return new MessageOutcome.Completed("poisoned");
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text;
+using Loyalty.App.Configuration;
+using Loyalty.App.Intake;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Loyalty.Local;
+
+/// <summary>Prints what to try once the host listens: a signed sample webhook and the member URLs.</summary>
+public sealed class StartupHints(
+    IHostApplicationLifetime lifetime,
+    IServer server,
+    IOptions<WebhookSecrets> secrets,
+    IOptions<LoyaltyOptions> options,
+    IOptions<LocalOptions> local,
+    IHostEnvironment environment) : IHostedService
+{
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(Print);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void Print()
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:7071";
+        var sample = Path.Combine(environment.ContentRootPath, "samples", "shopify-orders-paid.json");
+        var text = new StringBuilder();
+        text.AppendLine();
+        text.AppendLine($"Loyalty is running at {address}");
+        text.AppendLine($"  Program:  curl {address}/api/program");
+        if (File.Exists(sample) && !string.IsNullOrEmpty(secrets.Value.ShopifySecret))
+        {
+            var signature = Signatures.ComputeBase64(File.ReadAllBytes(sample), secrets.Value.ShopifySecret);
+            var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), sample);
+            text.AppendLine("  A signed Shopify orders/paid webhook:");
+            text.AppendLine($"    curl -i -X POST {address}/api/webhooks/shopify -H 'Content-Type: application/json' \\");
+            text.AppendLine($"      -H 'X-Shopify-Topic: orders/paid' -H 'X-Shopify-Shop-Domain: demo-shop.myshopify.com' \\");
+            text.AppendLine($"      -H 'X-Shopify-Hmac-Sha256: {signature}' --data-binary @{relative}");
+            text.AppendLine($"    then: curl '{address}/api/members/shopify-7001?code=<admin key>'");
+        }
+
+        if (local.Value.SeedDemo)
+        {
+            text.AppendLine("  Demo members (admin key from Loyalty:AdminKey, the local default is in appsettings.json):");
+            foreach (var id in DemoSeed.MemberIds)
+            {
+                text.AppendLine($"    curl '{address}/api/members/{id}?code=<admin key>'");
+            }
+        }
+
+        if (string.IsNullOrEmpty(options.Value.AdminKey))
+        {
+            text.AppendLine("  Loyalty:AdminKey is not set: member reads, redemptions and admin routes answer 401.");
+        }
+
+        Console.WriteLine(text.ToString());
+    }
+}

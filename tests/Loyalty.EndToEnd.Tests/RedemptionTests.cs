@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Loyalty.Testing;
+
+namespace Loyalty.EndToEnd.Tests;
+
+[Collection(ServiceCollection.Name)]
+public sealed class RedemptionTests(ServiceFixture service)
+{
+    private async Task<string> MemberWithBalanceAsync(string memberId, decimal merchandise)
+    {
+        (await service.PostEventAsync(Payloads.GenericPurchase($"t:{memberId}:o1:paid", memberId, $"{memberId}-o1", merchandise, 1))).Dispose();
+        await service.WaitForMemberAsync(memberId, m => ServiceFixture.Balance(m) > 0);
+        return memberId;
+    }
+
+    private Task<HttpResponseMessage> RedeemAsync(string memberId, string rewardId, string requestId) =>
+        service.Client.PostAsJsonAsync($"api/members/{memberId}/redemptions?code={LocalHost.AdminKey}", new { rewardId, requestId });
+
+    [Fact]
+    public async Task Twenty_concurrent_redemptions_against_a_balance_for_five_give_exactly_five()
+    {
+        // 450 of merchandise + the 50 sign-up bonus = 500 points = five $5-off rewards at 100.
+        var memberId = await MemberWithBalanceAsync("api-redeem-20", 450m);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => RedeemAsync(memberId, "usd-5-off", $"req-{i}")));
+
+        Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(15, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var codes = new HashSet<string>();
+        foreach (var r in responses.Where(r => r.StatusCode == HttpStatusCode.Created))
+        {
+            var body = (await r.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.True(body["balance"]!.GetValue<long>() >= 0);
+            codes.Add(body["code"]!.GetValue<string>());
+        }
+
+        Assert.Equal(5, codes.Count);
+        var member = (await service.GetMemberAsync(memberId))!;
+        Assert.Equal(0, ServiceFixture.Balance(member));
+        Assert.Equal(5, ServiceFixture.History(member).Count(e => e!["kind"]!.GetValue<string>() == "redeemed"));
+    }
+
+    [Fact]
+    public async Task The_same_request_id_returns_the_same_redemption()
+    {
+        var memberId = await MemberWithBalanceAsync("api-redeem-same", 250m);
+
+        using var first = await RedeemAsync(memberId, "usd-5-off", "once");
+        using var again = await RedeemAsync(memberId, "usd-5-off", "once");
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var a = (await first.Content.ReadFromJsonAsync<JsonObject>())!;
+        var b = (await again.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(a["code"]!.GetValue<string>(), b["code"]!.GetValue<string>());
+        Assert.Equal(300 - 100, ServiceFixture.Balance((await service.GetMemberAsync(memberId))!));
+    }
+
+    [Fact]
+    public async Task Refusals_say_why()
+    {
+        var memberId = await MemberWithBalanceAsync("api-redeem-refused", 10m);
+
+        using var tooDear = await RedeemAsync(memberId, "pct-10-off", "r1");
+        using var unknown = await RedeemAsync(memberId, "no-such-reward", "r2");
+        using var noKey = await service.Client.PostAsJsonAsync($"api/members/{memberId}/redemptions", new { rewardId = "usd-5-off", requestId = "r3" });
+
+        Assert.Equal(HttpStatusCode.Conflict, tooDear.StatusCode);
+        Assert.Equal("/problems/insufficient-points", (await tooDear.Content.ReadFromJsonAsync<JsonObject>())!["type"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+        Assert.Equal(60, ServiceFixture.Balance((await service.GetMemberAsync(memberId))!));
+    }
+
+    [Fact]
+    public async Task An_admin_adjustment_is_recorded_with_reason_and_actor()
+    {
+        var memberId = await MemberWithBalanceAsync("api-adjust", 20m);
+
+        using var response = await service.Client.PostAsJsonAsync(
+            $"api/admin/members/{memberId}/adjustments",
+            new { points = -30, reason = "Duplicate account merge", actor = "owner@shop" },
+            cancellationToken: TestContext.Current.CancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/admin/members/{memberId}/adjustments")
+        {
+            Content = JsonContent.Create(new { points = 5, reason = "Goodwill" }),
+        };
+        request.Headers.Add("x-functions-key", LocalHost.AdminKey);
+        using var withHeader = await service.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, withHeader.StatusCode);
+        var member = (await service.GetMemberAsync(memberId))!;
+        Assert.Equal(75, ServiceFixture.Balance(member));
+        var entry = ServiceFixture.History(member).First()!;
+        Assert.Equal("adjusted", entry["kind"]!.GetValue<string>());
+        Assert.Equal("Goodwill", entry["reason"]!.GetValue<string>());
+        Assert.Equal("admin", entry["actor"]!.GetValue<string>());
+    }
+}
