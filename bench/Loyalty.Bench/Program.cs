@@ -138,7 +138,7 @@ async Task<Result> LocalHostAsync(string connectionString)
         ["Loyalty:Api:SigningSecret"] = apiSecret,
         ["Loyalty:AdminKey"] = "bench-admin-key",
         ["Logging:LogLevel:Default"] = "Warning",
-        ["Logging:LogLevel:Loyalty.Local.StartupHints"] = "None",
+        ["Loyalty:Local:PrintHints"] = "false",
     });
     await app.StartAsync();
     var counter = app.Services.GetRequiredService<RequestCounter>();

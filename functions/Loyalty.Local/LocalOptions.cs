@@ -15,6 +15,9 @@ public sealed class LocalOptions
     /// <summary>Load the demo members (idempotent: their events have fixed ids).</summary>
     public bool SeedDemo { get; set; } = true;
 
+    /// <summary>Print what to try next once the host listens.</summary>
+    public bool PrintHints { get; set; } = true;
+
     /// <summary>Queue workers receiving and applying events at once.</summary>
     public int QueueConcurrency { get; set; } = 4;
 

@@ -19,7 +19,11 @@ public sealed class StartupHints(
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(Print);
+        if (local.Value.PrintHints)
+        {
+            lifetime.ApplicationStarted.Register(Print);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -91,7 +91,8 @@ public sealed class MemberStore
     /// </summary>
     /// <returns>
     /// <see cref="CommitStatus.Conflict"/> when the state changed since the load,
-    /// <see cref="CommitStatus.AlreadyApplied"/> when the marker exists; otherwise Committed.
+    /// <see cref="CommitStatus.AlreadyApplied"/> when the marker exists, or when the decision
+    /// inserts an order row (one not loaded) that exists already; otherwise Committed.
     /// A commit retried by the SDK after a lost response also lands on one of these two,
     /// which is why a reload and a fresh decision are always safe.
     /// </returns>
@@ -152,10 +153,17 @@ public sealed class MemberStore
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberRows.LedgerRow(memberId, entry)));
         }
 
+        var orderIndex = -1;
         if (decision.Order is { } order)
         {
             RequireKey(order.OrderId, nameof(decision));
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.OrderRow(memberId, order)));
+
+            // An order row that was not read is inserted, never replaced: a purchase is decided
+            // without reading its order (one read fewer), and a second credit of the same order
+            // under another event id then fails here, as a duplicate event fails on its marker.
+            orderIndex = actions.Count;
+            var kind = loaded.Inputs.Order is null ? TableTransactionActionType.Add : TableTransactionActionType.UpsertReplace;
+            actions.Add(new TableTransactionAction(kind, MemberRows.OrderRow(memberId, order)));
         }
 
         if (decision.Redemption is { } redemption)
@@ -173,7 +181,7 @@ public sealed class MemberStore
         {
             return CommitStatus.Conflict;
         }
-        catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex == 1 && ex.Status == 409)
+        catch (TableTransactionFailedException ex) when (ex.Status == 409 && (ex.FailedTransactionActionIndex == 1 || ex.FailedTransactionActionIndex == orderIndex))
         {
             return CommitStatus.AlreadyApplied;
         }

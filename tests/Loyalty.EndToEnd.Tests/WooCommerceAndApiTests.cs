@@ -75,6 +75,23 @@ public sealed class WooCommerceAndApiTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task The_same_order_under_another_event_id_is_credited_once()
+    {
+        (await service.PostEventAsync(Payloads.GenericPurchase("shop-y:order:B-1:paid", "api-buyer-3", "B-1", 30m, 1))).Dispose();
+        await service.WaitForMemberAsync("api-buyer-3", m => ServiceFixture.Balance(m) == 80);
+
+        (await service.PostEventAsync(Payloads.GenericPurchase("shop-y:order:B-1:paid-again", "api-buyer-3", "B-1", 30m, 1))).Dispose();
+        (await service.PostEventAsync(Payloads.GenericPurchase("shop-y:order:B-2:paid", "api-buyer-3", "B-2", 5m, 1))).Dispose();
+
+        // B-2 comes after the repeated B-1 on the queue; once it shows, B-1's repeat has been handled too.
+        var member = await service.WaitForMemberAsync("api-buyer-3", m => ServiceFixture.Balance(m) >= 85);
+        await service.WaitForQueueDrainedAsync();
+        member = (await service.GetMemberAsync("api-buyer-3"))!;
+        Assert.Equal(85, ServiceFixture.Balance(member));
+        Assert.Equal(2, ServiceFixture.History(member).Count(e => e!["kind"]!.GetValue<string>() == "earned"));
+    }
+
+    [Fact]
     public async Task A_generic_api_call_with_a_wrong_signature_gets_401()
     {
         var body = Encoding.UTF8.GetBytes(Payloads.GenericPurchase("shop-x:order:A-2:paid", "api-buyer-2", "A-2", 10m, 1));

@@ -35,10 +35,14 @@ public sealed class MemberCommands(
         }
 
         var (orderId, redemptionId) = Decider.Needs(evt);
+
+        // A purchase is decided without reading its order row: the store inserts that row, so
+        // a second credit of the same order fails on it. One point read per purchase, not two.
+        var orderToRead = evt is PurchaseCompleted ? null : orderId;
         var maxAttempts = options.Value.MaxConflictRetries;
         for (var attempt = 1; ; attempt++)
         {
-            var loaded = await store.LoadAsync(evt.MemberId, orderId, redemptionId, ct);
+            var loaded = await store.LoadAsync(evt.MemberId, orderToRead, redemptionId, ct);
             var decision = Decider.Decide(loaded.State, evt, loaded.Inputs, program, clock.GetUtcNow());
             if (decision.Outcome != DecisionOutcome.Applied)
             {
