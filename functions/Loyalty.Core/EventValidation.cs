@@ -194,7 +194,7 @@ public static class EventValidation
     {
         if (!Keys.IsValid(id))
         {
-            errors.Add((at, $"must be 1 to {Keys.MaxLength} letters, digits or - _ . : @ + =."));
+            errors.Add((at, $"must be 1 to {Keys.MaxLength} letters, digits or - _ . : @ + =, starting with a letter or digit."));
         }
     }
 

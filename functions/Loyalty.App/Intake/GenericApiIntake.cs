@@ -59,7 +59,7 @@ public static class GenericApiIntake
             }
         }
 
-        if (!TryRead(Encoding.UTF8.GetString(body), out var evt, out var error))
+        if (!TryRead(Encoding.UTF8.GetString(JsonBody.WithoutBom(body)), out var evt, out var error))
         {
             var (field, message) = Split(error);
             return field == "type" ? IntakeProblems.UnknownType(message) : IntakeProblems.InvalidField(field, message);
@@ -100,9 +100,9 @@ public static class GenericApiIntake
     private static (string Field, string Message) Split(string error)
     {
         var colon = error.IndexOf(": ", StringComparison.Ordinal);
-        var field = colon > 0 ? error[..colon] : "body";
-        var message = colon > 0 ? error[(colon + 2)..] : error;
-        var plain = field.Length <= 200 && field.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '[' or ']');
+        var field = colon >= 0 ? error[..colon] : string.Empty;
+        var message = colon >= 0 ? error[(colon + 2)..] : error;
+        var plain = field.Length is > 0 and <= 200 && field.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '[' or ']');
         return plain ? (field, message) : ("body", message);
     }
 }

@@ -21,10 +21,7 @@ internal static class JsonBody
         [NotNullWhen(false)] out IntakeRejected? rejection)
     {
         document = null;
-        if (body.StartsWith("\uFEFF"u8))
-        {
-            body = body[3..];
-        }
+        body = WithoutBom(body);
 
         if (!Utf8.IsValid(body))
         {
@@ -50,6 +47,9 @@ internal static class JsonBody
             return false;
         }
     }
+
+    /// <summary>The body without a leading UTF-8 byte order mark.</summary>
+    public static ReadOnlySpan<byte> WithoutBom(ReadOnlySpan<byte> body) => body.StartsWith("\uFEFF"u8) ? body[3..] : body;
 
     private static IntakeRejected? Scan(ReadOnlySpan<byte> body)
     {
@@ -138,9 +138,26 @@ internal static class JsonBody
         return path.Length == 0 ? Body : path.ToString();
     }
 
-    // Property names come from the caller; only plain ones are echoed back.
-    private static string SafeName(string name) =>
-        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? name : "*";
+    // In a corrupted body a value (a name, an e-mail address) can stand where a property name
+    // should be; only the names this service reads are echoed back, any other shows as "*".
+    private static string SafeName(string name) => KnownNames.Contains(name) ? name : "*";
+
+    private static readonly HashSet<string> KnownNames = new(StringComparer.Ordinal)
+    {
+        // Shopify orders and refunds.
+        "id", "order_id", "financial_status", "customer", "email", "first_name", "last_name", "currency",
+        "taxes_included", "line_items", "gift_card", "quantity", "price", "discount_allocations", "amount",
+        "tax_lines", "sku", "product_type", "current_total_price", "total_price", "processed_at", "updated_at",
+        "created_at", "cancelled_at", "refund_line_items", "line_item_id", "subtotal", "transactions", "kind", "status",
+
+        // WooCommerce orders.
+        "customer_id", "date_modified_gmt", "date_paid", "date_paid_gmt", "total", "billing", "refunds",
+
+        // The event envelope.
+        "eventId", "type", "memberId", "occurredAt", "schemaVersion", "payload", "orderId", "refundId", "lines",
+        "lineId", "unitPrice", "discount", "orderTotal", "profile", "firstName", "lastName", "birthday", "full",
+        "category", "requestId", "rewardId", "code", "reason", "points", "actor",
+    };
 
     private sealed class Frame(bool isArray)
     {
