@@ -6,10 +6,10 @@ using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Microsoft.Extensions.DependencyInjection;
 using Loyalty.Local;
 using Loyalty.Storage;
 using Loyalty.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 // Purchase events through the local host on Azurite, against the same work done by bare SDK
 // calls in the same run. Both feed the queue at a bounded depth: Azurite's queue slows down

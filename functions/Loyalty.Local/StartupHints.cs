@@ -41,8 +41,9 @@ public sealed class StartupHints(
         if (File.Exists(sample) && !string.IsNullOrEmpty(secrets.Value.ShopifySecret))
         {
             var signature = Signatures.ComputeBase64(File.ReadAllBytes(sample), secrets.Value.ShopifySecret);
-            var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), sample);
-            text.AppendLine("  A signed Shopify orders/paid webhook:");
+            // The source copy of the sample has the same bytes; name it from the repository root.
+            var relative = "functions/Loyalty.Local/samples/shopify-orders-paid.json";
+            text.AppendLine("  A signed Shopify orders/paid webhook (from the repository root):");
             text.AppendLine($"    curl -i -X POST {address}/api/webhooks/shopify -H 'Content-Type: application/json' \\");
             text.AppendLine($"      -H 'X-Shopify-Topic: orders/paid' -H 'X-Shopify-Shop-Domain: demo-shop.myshopify.com' \\");
             text.AppendLine($"      -H 'X-Shopify-Hmac-Sha256: {signature}' --data-binary @{relative}");

@@ -1,6 +1,6 @@
+using Loyalty.App.Configuration;
 using Loyalty.Core;
 using Loyalty.Storage;
-using Loyalty.App.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
