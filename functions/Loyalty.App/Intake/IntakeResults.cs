@@ -10,10 +10,12 @@ public sealed record IntakeAccepted(IReadOnlyList<LoyaltyEvent> Events) : Intake
 
 /// <summary>
 /// The request maps to events whose member the payload does not name (a Shopify refund carries
-/// only its order id). Look up the member that placed <see cref="OrderId"/> at <see cref="Source"/>
-/// (the index key is <see cref="OrderKey"/>), then build the events with <see cref="ForMember"/>,
-/// enqueue them and answer 202. When no member is known for the order (a guest order, or one
-/// placed before the shop joined), answer 200: nothing was credited, so nothing is taken back.
+/// only its order id; its <c>user_id</c> is the staff member). The member is whoever placed
+/// <see cref="OrderId"/> at <see cref="Source"/>, found through an order index keyed by
+/// <see cref="OrderKey"/> (the same key <see cref="OrderKeys.Of"/> gives the purchase that
+/// credited the order). Build the events with <see cref="ForMember"/> once the member is known,
+/// or call <see cref="EventsForMember"/> with a placeholder that the queue processor resolves.
+/// The events were validated with a stand-in member before this result was returned.
 /// </summary>
 /// <param name="Source">Where the order lives, e.g. <c>shopify:{shop}</c>.</param>
 /// <param name="OrderId">The shop's order id, exactly as sent.</param>
