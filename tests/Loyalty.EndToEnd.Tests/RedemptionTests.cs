@@ -59,6 +59,24 @@ public sealed class RedemptionTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task A_refund_of_points_already_spent_becomes_debt_that_later_earnings_repay()
+    {
+        var memberId = await MemberWithBalanceAsync("api-debt", 200m);
+        using var redeemed = await RedeemAsync(memberId, "pct-10-off", "spend-all");
+        Assert.Equal(HttpStatusCode.Created, redeemed.StatusCode);
+
+        var refund = $$$"""{"eventId":"t:{{{memberId}}}:o1:refund:full","type":"order.refunded","memberId":"{{{memberId}}}","occurredAt":"2026-11-21T10:00:00Z","payload":{"orderId":"{{{memberId}}}-o1","refundId":"full","full":true}}""";
+        (await service.PostEventAsync(refund)).Dispose();
+        var member = await service.WaitForMemberAsync(memberId, m => m["debt"]!.GetValue<long>() > 0);
+        Assert.Equal(0, ServiceFixture.Balance(member));
+        Assert.Equal(200, member["debt"]!.GetValue<long>());
+
+        (await service.PostEventAsync(Payloads.GenericPurchase($"t:{memberId}:o2:paid", memberId, $"{memberId}-o2", 300m, 1))).Dispose();
+        member = await service.WaitForMemberAsync(memberId, m => m["debt"]!.GetValue<long>() == 0);
+        Assert.Equal(100, ServiceFixture.Balance(member));
+    }
+
+    [Fact]
     public async Task Refusals_say_why()
     {
         var memberId = await MemberWithBalanceAsync("api-redeem-refused", 10m);

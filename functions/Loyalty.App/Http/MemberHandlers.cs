@@ -13,6 +13,7 @@ namespace Loyalty.App.Http;
 public sealed class MemberHandlers(
     MemberStore store,
     MemberCommands commands,
+    LoyaltyProgram program,
     IOptions<LoyaltyOptions> options,
     TimeProvider clock,
     ILogger<MemberHandlers> logger)
@@ -62,7 +63,7 @@ public sealed class MemberHandlers(
             return Problems.Invalid("continuationToken", "The continuation token is not one this service gave out.");
         }
 
-        return Results.Json(MemberView.From(state, history), EventEnvelope.Json);
+        return Results.Json(MemberView.From(state, history, program), EventEnvelope.Json);
     }
 
     /// <summary>

@@ -4,7 +4,10 @@ using Loyalty.Storage;
 namespace Loyalty.App.Http;
 
 /// <summary>A member as <c>GET /api/members/{memberId}</c> shows it.</summary>
-/// <param name="Balance">Points the member can spend now.</param>
+/// <param name="Balance">
+/// Points the member can spend now; when the program allows a negative balance, points taken
+/// back after they were spent show here as a negative number instead of as debt.
+/// </param>
 /// <param name="Debt">Points taken back after they were spent, to be recovered from later earnings.</param>
 public sealed record MemberView(
     string MemberId,
@@ -20,12 +23,12 @@ public sealed record MemberView(
     MemberView.HistoryView History)
 {
     /// <summary>Builds the view.</summary>
-    public static MemberView From(MemberState state, HistoryPage page) => new(
+    public static MemberView From(MemberState state, HistoryPage page, LoyaltyProgram program) => new(
         state.MemberId,
         state.Profile,
         state.EnrolledAt,
-        state.Spendable,
-        state.Debt,
+        program.AllowNegativeBalance ? state.Balance : state.Spendable,
+        program.AllowNegativeBalance ? 0 : state.Debt,
         state.LifetimeEarned,
         state.LifetimeRedeemed,
         state.Lots,
