@@ -18,6 +18,7 @@ var events = Arg("--events", 5_000);
 var members = Arg("--members", 500);
 var depth = Arg("--depth", 200);
 var workers = Arg("--concurrency", 4);
+var progress = args.Contains("--progress");
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 
 Console.WriteLine($"Loyalty benchmark: {events} purchase events over {members} members, queue depth kept under {depth}, {workers} workers, {Environment.ProcessorCount} cores");
@@ -177,6 +178,7 @@ async Task<Result> LocalHostAsync(string connectionString)
             Interlocked.Increment(ref posted);
         }
     })).ToList();
+    using var ticker = progress ? new Timer(_ => Console.Error.WriteLine($"  {sw.Elapsed.TotalSeconds,6:F1}s handled {pump.Handled - handledAtStart}, table {counter.TableRequests}, queue {counter.QueueRequests}"), null, 5000, 5000) : null;
     await Task.WhenAll(senders);
     while (pump.Handled - handledAtStart < events)
     {

@@ -12,14 +12,17 @@ public sealed record QueueRoute(string Name, string QueueSetting);
 /// </summary>
 public static class HostContract
 {
-    /// <summary>The route prefix (host.json <c>extensions.http.routePrefix</c>).</summary>
+    /// <summary>The prefix of every route (the function app writes it into each route; see HttpFunctions).</summary>
     public const string RoutePrefix = "api";
 
     /// <summary>Setting that holds the events queue name (<c>%EventsQueue%</c> in the function app).</summary>
     public const string EventsQueueSetting = "EventsQueue";
 
-    /// <summary>Setting that holds the poison queue name.</summary>
-    public const string PoisonQueueSetting = "PoisonQueue";
+    /// <summary>
+    /// The poison queue of a queue: the Functions host moves messages it gives up on to
+    /// <c>{queue}-poison</c>, so the handler parks its own failures there too.
+    /// </summary>
+    public static string PoisonQueueOf(string queue) => queue + "-poison";
 
     /// <summary>Every HTTP route.</summary>
     public static IReadOnlyList<HttpRoute> HttpRoutes { get; } =

@@ -7,34 +7,36 @@ namespace Loyalty.Functions;
 /// <summary>
 /// Every HTTP route, each a line that hands the ASP.NET Core request to the handler the local
 /// host uses too. Anonymous at the host: the handlers check signatures and the admin key themselves.
+/// Routes carry the <c>api/</c> prefix themselves (host.json's routePrefix is empty) because the
+/// Functions host refuses routes that start with <c>admin</c>, and the API has <c>/api/admin/...</c>.
 /// </summary>
 public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers program, MemberHandlers members)
 {
     [Function("ShopifyWebhook")]
-    public Task<IResult> ShopifyWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/shopify")] HttpRequest request, CancellationToken ct) =>
+    public Task<IResult> ShopifyWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/shopify")] HttpRequest request, CancellationToken ct) =>
         webhooks.ShopifyAsync(request, ct);
 
     [Function("WooCommerceWebhook")]
-    public Task<IResult> WooCommerceWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/woocommerce")] HttpRequest request, CancellationToken ct) =>
+    public Task<IResult> WooCommerceWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/woocommerce")] HttpRequest request, CancellationToken ct) =>
         webhooks.WooCommerceAsync(request, ct);
 
     [Function("IngestEvent")]
-    public Task<IResult> IngestEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest request, CancellationToken ct) =>
+    public Task<IResult> IngestEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/events")] HttpRequest request, CancellationToken ct) =>
         webhooks.EventsAsync(request, ct);
 
     [Function("GetProgram")]
-    public IResult GetProgram([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "program")] HttpRequest request) =>
+    public IResult GetProgram([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/program")] HttpRequest request) =>
         program.Get();
 
     [Function("GetMember")]
-    public Task<IResult> GetMember([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "members/{memberId}")] HttpRequest request, string memberId, CancellationToken ct) =>
+    public Task<IResult> GetMember([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/members/{memberId}")] HttpRequest request, string memberId, CancellationToken ct) =>
         members.GetAsync(request, memberId, ct);
 
     [Function("RedeemReward")]
-    public Task<IResult> RedeemReward([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "members/{memberId}/redemptions")] HttpRequest request, string memberId, CancellationToken ct) =>
+    public Task<IResult> RedeemReward([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/members/{memberId}/redemptions")] HttpRequest request, string memberId, CancellationToken ct) =>
         members.RedeemAsync(request, memberId, ct);
 
     [Function("AdjustPoints")]
-    public Task<IResult> AdjustPoints([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/members/{memberId}/adjustments")] HttpRequest request, string memberId, CancellationToken ct) =>
+    public Task<IResult> AdjustPoints([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/members/{memberId}/adjustments")] HttpRequest request, string memberId, CancellationToken ct) =>
         members.AdjustAsync(request, memberId, ct);
 }

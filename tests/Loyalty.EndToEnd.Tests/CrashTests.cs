@@ -97,4 +97,62 @@ public sealed class CrashTests
             Assert.Equal(OrdersPerMember, markers[memberId]);
         }
     }
+
+    [Fact]
+    public async Task A_graceful_stop_finishes_the_message_in_hand_and_releases_the_rest()
+    {
+        const int total = 500;
+        var ct = TestContext.Current.CancellationToken;
+        await using var azurite = await Azurite.StartAsync(ct);
+        var queue = new QueueClient(azurite.ConnectionString, "loyalty-events");
+        await queue.CreateIfNotExistsAsync(cancellationToken: ct);
+        await Parallel.ForEachAsync(Enumerable.Range(0, total), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
+            await queue.SendMessageAsync(
+                EventEnvelope.Serialize(new PurchaseCompleted($"stop:{i}:paid", $"stop-{i % 50:D2}", DateTimeOffset.UtcNow, $"o{i}", "USD", [new OrderLine("1", null, null, 1, 20m, 0m)], 20m)),
+                token));
+
+        // A long visibility timeout: a message held by the stopped host and not released would stay hidden for the rest of the test.
+        var host = await LocalHost.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+        {
+            ["Loyalty__Local__VisibilityTimeoutSeconds"] = "600",
+            ["Loyalty__Local__QueueConcurrency"] = "2",
+            ["Loyalty__Local__QueueBatchSize"] = "32",
+        }, ct);
+        var table = new TableClient(azurite.ConnectionString, "members");
+        while (await CountMarkersAsync(table, ct) < 50)
+        {
+            await Task.Delay(20, ct);
+        }
+
+        await host.StopAsync(TimeSpan.FromSeconds(30));
+        Assert.True(host.HasExited);
+        await host.DisposeAsync();
+
+        var applied = await CountMarkersAsync(table, ct);
+        var visible = 0;
+        while (true)
+        {
+            var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(10), ct)).Value;
+            if (batch.Length == 0)
+            {
+                break;
+            }
+
+            visible += batch.Length;
+        }
+
+        Assert.InRange(applied, 50, total - 1);
+        Assert.Equal(total, applied + visible);
+    }
+
+    private static async Task<int> CountMarkersAsync(TableClient table, CancellationToken ct)
+    {
+        var count = 0;
+        await foreach (var _ in table.QueryAsync<TableEntity>(e => e.RowKey.CompareTo("evt|") >= 0 && e.RowKey.CompareTo("evt}") < 0, select: ["RowKey"], cancellationToken: ct))
+        {
+            count++;
+        }
+
+        return count;
+    }
 }

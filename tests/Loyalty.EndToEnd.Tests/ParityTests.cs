@@ -66,16 +66,35 @@ public sealed class ParityTests
         _ => throw new InvalidOperationException($"Expected a literal, found '{expression}'."),
     };
 
+    private static string HostRoutePrefix() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!["extensions"]!["http"]!["routePrefix"]!.GetValue<string>();
+
+    private static string Join(string prefix, string route) => string.Join('/', new[] { prefix, route }.Where(p => p.Length > 0));
+
     [Fact]
-    public void Every_http_route_of_the_local_host_is_a_function_with_the_same_method_and_route()
+    public void Every_http_route_of_the_local_host_is_a_function_with_the_same_method_and_path()
     {
         var http = ReadFunctions().Where(f => f.Trigger == "http").ToDictionary(f => f.Name);
+        var hostPrefix = HostRoutePrefix();
 
         Assert.Equal(HostContract.HttpRoutes.Select(r => r.Name).Order(), http.Keys.Order());
         foreach (var route in HostContract.HttpRoutes)
         {
             Assert.Equal(route.Method, http[route.Name].Method);
-            Assert.Equal(route.Template, http[route.Name].Route);
+            Assert.Equal(Join(HostContract.RoutePrefix, route.Template), Join(hostPrefix, http[route.Name].Route!));
+        }
+    }
+
+    [Fact]
+    public void No_function_route_collides_with_the_routes_the_functions_host_reserves()
+    {
+        // The host refuses, at start, a function whose route begins with admin or runtime.
+        foreach (var function in ReadFunctions().Where(f => f.Trigger == "http"))
+        {
+            var route = function.Route!.Trim('/');
+            Assert.False(
+                route.StartsWith("admin", StringComparison.OrdinalIgnoreCase) || route.StartsWith("runtime", StringComparison.OrdinalIgnoreCase),
+                $"{function.Name}: route '{route}' is reserved by the Functions host");
         }
     }
 
@@ -101,11 +120,10 @@ public sealed class ParityTests
     }
 
     [Fact]
-    public void Host_json_matches_the_route_prefix_encoding_and_attempts_the_handlers_assume()
+    public void Host_json_matches_the_encoding_and_attempts_the_handlers_assume()
     {
         var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!;
 
-        Assert.Equal(HostContract.RoutePrefix, host["extensions"]!["http"]!["routePrefix"]!.GetValue<string>());
         // The service writes plain JSON messages (QueueMessageEncoding.None).
         Assert.Equal("none", host["extensions"]!["queues"]!["messageEncoding"]!.GetValue<string>());
         Assert.Equal(new ProcessingOptions().MaxAttempts, host["extensions"]!["queues"]!["maxDequeueCount"]!.GetValue<int>());
@@ -120,7 +138,7 @@ public sealed class ParityTests
         Assert.Equal("UseDevelopmentStorage=true", values["AzureWebJobsStorage"]!.GetValue<string>());
         foreach (var key in new[]
         {
-            HostContract.EventsQueueSetting, HostContract.PoisonQueueSetting, "Loyalty__AdminKey",
+            HostContract.EventsQueueSetting, "Loyalty__AdminKey",
             "Loyalty__Webhooks__ShopifySecret", "Loyalty__Webhooks__WooCommerceSecret", "Loyalty__Api__SigningSecret",
         })
         {

@@ -45,15 +45,16 @@ public static class ServiceRegistration
         return services;
     }
 
-    // Queue names come from the top-level EventsQueue / PoisonQueue settings, the ones the
-    // function app's %EventsQueue% binding reads, so both hosts have one place to set them.
+    // The queue name comes from the top-level EventsQueue setting, the one the function app's
+    // %EventsQueue% binding reads, so both hosts have one place to set it; the poison queue
+    // follows it the way the Functions host names poison queues.
     // Without a storage setting of our own, the Functions host's AzureWebJobsStorage is used
     // when it is a connection string (local runs); in Azure the service URIs are set explicitly.
     private static void BindStorage(StorageOptions options, IConfiguration configuration)
     {
         configuration.GetSection("Loyalty:Storage").Bind(options);
         options.EventsQueue = configuration[HostContract.EventsQueueSetting] ?? options.EventsQueue;
-        options.PoisonQueue = configuration[HostContract.PoisonQueueSetting] ?? options.PoisonQueue;
+        options.PoisonQueue = HostContract.PoisonQueueOf(options.EventsQueue);
         if (string.IsNullOrWhiteSpace(options.ConnectionString) && options.TableServiceUri is null && options.QueueServiceUri is null)
         {
             var webJobs = configuration["AzureWebJobsStorage"];
