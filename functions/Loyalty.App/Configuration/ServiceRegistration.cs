@@ -32,6 +32,7 @@ public static class ServiceRegistration
         });
 
         services.AddSingleton(_ => ProgramSettings.ReadValidated(configuration));
+        services.AddHostedService<ProgramValidation>();
         services.AddSingleton<RequestCounter>();
         services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<RequestCounter>()));
         services.AddSingleton<MemberStore>();
