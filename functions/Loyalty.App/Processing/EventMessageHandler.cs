@@ -41,44 +41,10 @@ public sealed class EventMessageHandler(
         string failure;
         try
         {
-            if (OrderRouting.TryGetOrderKey(evt.MemberId, out var orderKey))
+            (var done, failure) = await TryApplyAsync(body, evt, dequeueCount, ct);
+            if (done is not null)
             {
-                var memberId = Keys.IsValid(orderKey) ? await orders.FindMemberAsync(orderKey, ct) : null;
-                evt = memberId is null ? null : evt with { MemberId = memberId };
-                failure = $"order {orderKey} not seen yet";
-            }
-            else
-            {
-                failure = string.Empty;
-            }
-
-            if (evt is not null)
-            {
-                var validation = EventValidation.Validate(evt);
-                if (validation.Count > 0)
-                {
-                    return await PoisonAsync(body, $"invalid event: {validation[0].Field}: {validation[0].Message}", dequeueCount, ct);
-                }
-
-                var result = await commands.ApplyAsync(evt, ct);
-                switch (result.Outcome)
-                {
-                    case DecisionOutcome.Applied:
-                        logger.LogDebug("Applied {EventType} {EventId} to member {MemberId}", EventEnvelope.TypeOf(evt), evt.EventId, evt.MemberId);
-                        return new MessageOutcome.Completed("applied");
-                    case DecisionOutcome.AlreadyApplied:
-                        return new MessageOutcome.Completed("already applied");
-                    case DecisionOutcome.Refused:
-                        var refusal = result.Decision.Refusals.FirstOrDefault();
-                        logger.LogWarning("Refused {EventType} {EventId} for member {MemberId}: {RefusalCode}", EventEnvelope.TypeOf(evt), evt.EventId, evt.MemberId, refusal?.Code);
-                        return new MessageOutcome.Completed("refused: " + refusal?.Code);
-                    case DecisionOutcome.OrderNotSeen:
-                        failure = $"order {Decider.Needs(evt).OrderId} not seen yet for member {evt.MemberId}";
-                        break;
-                    default:
-                        failure = "unexpected outcome " + result.Outcome;
-                        break;
-                }
+                return done;
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -90,7 +56,7 @@ public sealed class EventMessageHandler(
 #pragma warning restore CA1031
         {
             // The type and message of storage errors carry no personal data; the stack stays in the log.
-            logger.LogError(ex, "Event {EventId} failed on delivery {DequeueCount}", evt?.EventId, dequeueCount);
+            logger.LogError(ex, "Event {EventId} failed on delivery {DequeueCount}", evt.EventId, dequeueCount);
             failure = $"{ex.GetType().Name}: {ex.Message}";
         }
 
@@ -103,6 +69,45 @@ public sealed class EventMessageHandler(
         var delay = TimeSpan.FromSeconds(options.Value.RetryDelaySeconds * dequeueCount);
         logger.LogInformation("Message will be retried in {RetryDelay} after delivery {DequeueCount}: {Reason}", delay, dequeueCount, failure);
         return new MessageOutcome.RetryLater(delay, failure);
+    }
+
+    // Done, or why the message must wait and be tried again.
+    private async Task<(MessageOutcome? Done, string Failure)> TryApplyAsync(string body, LoyaltyEvent evt, long dequeueCount, CancellationToken ct)
+    {
+        if (OrderRouting.TryGetOrderKey(evt.MemberId, out var orderKey))
+        {
+            var memberId = Keys.IsValid(orderKey) ? await orders.FindMemberAsync(orderKey, ct) : null;
+            if (memberId is null)
+            {
+                return (null, $"order {orderKey} not seen yet");
+            }
+
+            evt = evt with { MemberId = memberId };
+        }
+
+        var validation = EventValidation.Validate(evt);
+        if (validation.Count > 0)
+        {
+            return (await PoisonAsync(body, $"invalid event: {validation[0].Field}: {validation[0].Message}", dequeueCount, ct), string.Empty);
+        }
+
+        var result = await commands.ApplyAsync(evt, ct);
+        switch (result.Outcome)
+        {
+            case DecisionOutcome.Applied:
+                logger.LogDebug("Applied {EventType} {EventId} to member {MemberId}", EventEnvelope.TypeOf(evt), evt.EventId, evt.MemberId);
+                return (new MessageOutcome.Completed("applied"), string.Empty);
+            case DecisionOutcome.AlreadyApplied:
+                return (new MessageOutcome.Completed("already applied"), string.Empty);
+            case DecisionOutcome.Refused:
+                var refusal = result.Decision.Refusals.FirstOrDefault();
+                logger.LogWarning("Refused {EventType} {EventId} for member {MemberId}: {RefusalCode}", EventEnvelope.TypeOf(evt), evt.EventId, evt.MemberId, refusal?.Code);
+                return (new MessageOutcome.Completed("refused: " + refusal?.Code), string.Empty);
+            case DecisionOutcome.OrderNotSeen:
+                return (null, $"order {Decider.Needs(evt).OrderId} not seen yet for member {evt.MemberId}");
+            default:
+                return (null, "unexpected outcome " + result.Outcome);
+        }
     }
 
     private async Task<MessageOutcome> PoisonAsync(string body, string error, long dequeueCount, CancellationToken ct)
