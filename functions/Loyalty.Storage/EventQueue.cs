@@ -151,7 +151,7 @@ public sealed class EventQueue
         var body = EventEnvelope.Serialize(evt);
         if (Encoding.UTF8.GetByteCount(body) > MaxMessageBytes)
         {
-            throw new ArgumentException($"The {EventEnvelope.TypeOf(evt)} event is over the {MaxMessageBytes / 1024} KiB a queue message holds.", nameof(evt));
+            throw new MessageTooLargeException($"The {EventEnvelope.TypeOf(evt)} event is over the {MaxMessageBytes / 1024} KiB a queue message holds.", nameof(evt));
         }
 
         return body;
@@ -164,3 +164,6 @@ public sealed class EventQueue
 
     private sealed record PoisonMessage(string Message, string LastError, long DequeueCount, DateTimeOffset FailedAt, bool? MessageTruncated);
 }
+
+/// <summary>An event whose envelope is larger than a queue message can hold; nothing was sent.</summary>
+public sealed class MessageTooLargeException(string message, string paramName) : ArgumentException(message, paramName);

@@ -90,6 +90,31 @@ public sealed class ShopifyTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task An_order_too_large_for_a_queue_message_gets_413_and_writes_nothing()
+    {
+        var order = JsonNode.Parse(Payloads.ShopifyOrderPaid(810006, 6100006))!.AsObject();
+        var template = order["line_items"]![0]!.ToJsonString();
+        var lines = new JsonArray();
+        for (var i = 0; i < 480; i++)
+        {
+            var line = JsonNode.Parse(template)!.AsObject();
+            line["id"] = 90_000_000_000 + i;
+            line["sku"] = $"TEA-SAMPLER-{i:D4}-" + new string('X', 100);
+            line["product_type"] = "Tea samplers and seasonal collections";
+            lines.Add(line);
+        }
+
+        order["line_items"] = lines;
+
+        using var response = await service.PostShopifyAsync("orders/paid", order.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("/problems/event-too-large", (await response.Content.ReadFromJsonAsync<JsonObject>())!["type"]!.GetValue<string>());
+        Assert.Equal(0, await ServiceFixture.DepthAsync(service.EventsQueue));
+        Assert.Null(await service.GetMemberAsync("shopify-810006"));
+    }
+
+    [Fact]
     public async Task Malformed_json_gets_a_400_problem()
     {
         using var response = await service.PostShopifyAsync("orders/paid", "{\"id\": 1, \"line_items\": [");

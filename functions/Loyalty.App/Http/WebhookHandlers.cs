@@ -41,7 +41,20 @@ public sealed class WebhookHandlers(
             return Problems.TooLarge(IntakeLimits.MaxBodyBytes);
         }
 
-        var result = intake(RequestReading.Headers(request), body);
+        try
+        {
+            return await QueueAsync(source, intake(RequestReading.Headers(request), body), ct);
+        }
+        catch (MessageTooLargeException)
+        {
+            // Every event is checked before the first is sent, so nothing was queued.
+            logger.LogWarning("Refused a {Source} delivery whose event is too large for a queue message", source);
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "event-too-large", "The order is too large.", $"An event is limited to {EventQueue.MaxMessageBytes / 1024} KiB once mapped; send orders with fewer or shorter lines.");
+        }
+    }
+
+    private async Task<IResult> QueueAsync(string source, IntakeResult result, CancellationToken ct)
+    {
         switch (result)
         {
             case IntakeAccepted accepted:
