@@ -167,8 +167,8 @@ public sealed class EventQueueTests(AzuriteFixture fixture) : IClassFixture<Azur
         var queue = new EventQueue(clients);
         var big = new PointsAdjusted("evt-big", "shopify-42", Given.T0, 5, new string('r', 70_000), "admin");
 
-        await Assert.ThrowsAsync<ArgumentException>(() => queue.SendAsync(big, Ct));
-        await Assert.ThrowsAsync<ArgumentException>(() => queue.SendAsync([Purchase("evt-ok"), big], Ct));
+        await Assert.ThrowsAsync<MessageTooLargeException>(() => queue.SendAsync(big, Ct));
+        await Assert.ThrowsAsync<MessageTooLargeException>(() => queue.SendAsync([Purchase("evt-ok"), big], Ct));
 
         Assert.Equal(0, clients.Counter.QueueRequests);
     }
