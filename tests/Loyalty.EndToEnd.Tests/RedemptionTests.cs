@@ -77,6 +77,48 @@ public sealed class RedemptionTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task History_pages_newest_first_with_a_continuation_token()
+    {
+        var memberId = await MemberWithBalanceAsync("api-history", 500m);
+        for (var i = 0; i < 3; i++)
+        {
+            (await RedeemAsync(memberId, "free-shipping", $"h{i}")).Dispose();
+        }
+
+        var seen = new List<long>();
+        string? token = null;
+        do
+        {
+            var url = $"api/members/{memberId}?pageSize=2&code={LocalHost.AdminKey}" + (token is null ? string.Empty : "&continuationToken=" + Uri.EscapeDataString(token));
+            var page = (await service.Client.GetFromJsonAsync<JsonObject>(url))!;
+            var entries = ServiceFixture.History(page);
+            Assert.InRange(entries.Count, 1, 2);
+            seen.AddRange(entries.Select(e => e!["sequence"]!.GetValue<long>()));
+            token = page["history"]!["continuationToken"]?.GetValue<string>();
+        }
+        while (token is not null);
+
+        // Sign-up bonus, the purchase and three redemptions: five entries, newest first, none twice.
+        Assert.Equal([5L, 4, 3, 2, 1], seen);
+    }
+
+    [Fact]
+    public async Task The_program_lists_its_rewards_with_their_costs()
+    {
+        var program = (await service.Client.GetFromJsonAsync<JsonObject>("api/program"))!;
+
+        Assert.Equal("USD", program["currency"]!.GetValue<string>());
+        var rewards = program["rewards"]!.AsArray();
+        Assert.Contains(rewards, r => r!["pointsCost"]!.GetValue<long>() <= 100);
+        Assert.All(rewards, r =>
+        {
+            Assert.False(string.IsNullOrEmpty(r!["id"]!.GetValue<string>()));
+            Assert.False(string.IsNullOrEmpty(r["name"]!.GetValue<string>()));
+            Assert.False(string.IsNullOrEmpty(r["kind"]!.GetValue<string>()));
+        });
+    }
+
+    [Fact]
     public async Task Refusals_say_why()
     {
         var memberId = await MemberWithBalanceAsync("api-redeem-refused", 10m);
