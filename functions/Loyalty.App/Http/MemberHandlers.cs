@@ -32,7 +32,7 @@ public sealed class MemberHandlers(
 
         if (!Keys.IsValid(memberId))
         {
-            return Problems.Invalid("memberId", "A member id is 1 to 200 letters, digits or - _ . : @ + =.");
+            return Problems.InvalidId("memberId");
         }
 
         var pageSize = DefaultPageSize;
@@ -85,7 +85,7 @@ public sealed class MemberHandlers(
 
         if (!Keys.IsValid(memberId))
         {
-            return Problems.Invalid("memberId", "A member id is 1 to 200 letters, digits or - _ . : @ + =.");
+            return Problems.InvalidId("memberId");
         }
 
         if (!Keys.IsValid(body!.RewardId))
@@ -95,7 +95,7 @@ public sealed class MemberHandlers(
 
         if (!Keys.IsValid(body.RequestId))
         {
-            return Problems.Invalid("requestId", "requestId is required: 1 to 200 letters, digits or - _ . : @ + =, unique per redemption.");
+            return Problems.InvalidId("requestId", "required, unique per redemption");
         }
 
         var evt = new RedemptionRequested($"redeem:{memberId}:{body.RequestId}", memberId, clock.GetUtcNow(), body.RequestId!, body.RewardId!, NewCode());
@@ -137,7 +137,7 @@ public sealed class MemberHandlers(
 
         if (!Keys.IsValid(memberId))
         {
-            return Problems.Invalid("memberId", "A member id is 1 to 200 letters, digits or - _ . : @ + =.");
+            return Problems.InvalidId("memberId");
         }
 
         if (body!.Points is null or 0 || Math.Abs(body.Points.Value) > 10_000_000)
@@ -158,7 +158,7 @@ public sealed class MemberHandlers(
 
         if (body.RequestId is not null && !Keys.IsValid(body.RequestId))
         {
-            return Problems.Invalid("requestId", "requestId is 1 to 200 letters, digits or - _ . : @ + =.");
+            return Problems.InvalidId("requestId");
         }
 
         var requestId = body.RequestId ?? Guid.NewGuid().ToString("N");

@@ -21,6 +21,10 @@ public static class Problems
     public static IResult Invalid(string field, string detail) =>
         Create(StatusCodes.Status400BadRequest, "invalid-field", "The request is invalid.", detail, field);
 
+    /// <summary>400 for an id that breaks the key rules (see <see cref="Loyalty.Core.Keys"/>); the value is never echoed.</summary>
+    public static IResult InvalidId(string field, string? note = null) =>
+        Invalid(field, $"{field}{(note is null ? string.Empty : $" ({note})")}: 1 to {Loyalty.Core.Keys.MaxLength} ASCII letters, digits or - _ . : @ + =, starting with a letter or digit.");
+
     /// <summary>401 for a missing or wrong admin key.</summary>
     public static IResult Unauthorized() =>
         Create(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication required.", "Send the admin key as the x-functions-key header or the code query value.");
