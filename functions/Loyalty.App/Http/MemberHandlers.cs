@@ -25,14 +25,9 @@ public sealed class MemberHandlers(
     /// <summary><c>GET /api/members/{memberId}</c>: profile, balance, lots and a page of history, newest first.</summary>
     public async Task<IResult> GetAsync(HttpRequest request, string memberId, CancellationToken ct)
     {
-        if (!AdminKey.IsAuthorized(request, options.Value.AdminKey))
+        if (Refuse(request, memberId) is { } refused)
         {
-            return Problems.Unauthorized();
-        }
-
-        if (!Keys.IsValid(memberId))
-        {
-            return Problems.InvalidId("memberId");
+            return refused;
         }
 
         var pageSize = DefaultPageSize;
@@ -72,20 +67,15 @@ public sealed class MemberHandlers(
     /// </summary>
     public async Task<IResult> RedeemAsync(HttpRequest request, string memberId, CancellationToken ct)
     {
-        if (!AdminKey.IsAuthorized(request, options.Value.AdminKey))
+        if (Refuse(request, memberId) is { } refused)
         {
-            return Problems.Unauthorized();
+            return refused;
         }
 
         var (body, problem) = await RequestReading.ReadJsonAsync<RedemptionRequest>(request, MaxJsonBody, ct);
         if (problem is not null)
         {
             return problem;
-        }
-
-        if (!Keys.IsValid(memberId))
-        {
-            return Problems.InvalidId("memberId");
         }
 
         if (!Keys.IsValid(body!.RewardId))
@@ -124,20 +114,15 @@ public sealed class MemberHandlers(
     /// </summary>
     public async Task<IResult> AdjustAsync(HttpRequest request, string memberId, CancellationToken ct)
     {
-        if (!AdminKey.IsAuthorized(request, options.Value.AdminKey))
+        if (Refuse(request, memberId) is { } refused)
         {
-            return Problems.Unauthorized();
+            return refused;
         }
 
         var (body, problem) = await RequestReading.ReadJsonAsync<AdjustmentRequest>(request, MaxJsonBody, ct);
         if (problem is not null)
         {
             return problem;
-        }
-
-        if (!Keys.IsValid(memberId))
-        {
-            return Problems.InvalidId("memberId");
         }
 
         if (body!.Points is null or 0 || Math.Abs(body.Points.Value) > 10_000_000)
@@ -172,6 +157,12 @@ public sealed class MemberHandlers(
             _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} for an adjustment."),
         };
     }
+
+    // Every member route needs the admin key and a member id that keeps to the key rules.
+    private IResult? Refuse(HttpRequest request, string memberId) =>
+        !AdminKey.IsAuthorized(request, options.Value.AdminKey) ? Problems.Unauthorized()
+        : !Keys.IsValid(memberId) ? Problems.InvalidId("memberId")
+        : null;
 
     private static IResult Refused(IReadOnlyList<Refusal> refusals)
     {
