@@ -7,7 +7,14 @@ public sealed record HttpRoute(string Name, string Method, string Template);
 public sealed record QueueRoute(string Name, string QueueSetting);
 
 /// <summary>
-/// What each host must offer: the routes, queues (and, later, schedules). The local host maps
+/// A timer both hosts run. <paramref name="ScheduleSetting"/> names the setting holding its
+/// six-field NCRONTAB schedule (<c>%Setting%</c> in the function app); schedules are in UTC, so
+/// each job runs hourly and works out which program-local dates are due.
+/// </summary>
+public sealed record TimerRoute(string Name, string ScheduleSetting, string DefaultSchedule);
+
+/// <summary>
+/// What each host must offer: the routes, queues and timers. The local host maps
 /// from this table; the parity test reads the function app's source and fails when it differs.
 /// </summary>
 public static class HostContract
@@ -40,5 +47,15 @@ public static class HostContract
     public static IReadOnlyList<QueueRoute> Queues { get; } =
     [
         new("ProcessEvent", EventsQueueSetting),
+    ];
+
+    /// <summary>Every timer, staggered through the hour so they do not start together.</summary>
+    public static IReadOnlyList<TimerRoute> Timers { get; } =
+    [
+        new("ActivatePendingPoints", "ActivatePendingPointsSchedule", "0 5 * * * *"),
+        new("ExpirePoints", "ExpirePointsSchedule", "0 15 * * * *"),
+        new("RemindExpiringPoints", "RemindExpiringPointsSchedule", "0 25 * * * *"),
+        new("BirthdayOffers", "BirthdayOffersSchedule", "0 35 * * * *"),
+        new("ReviewTiers", "ReviewTiersSchedule", "0 45 * * * *"),
     ];
 }
