@@ -1,0 +1,164 @@
+// The function app on the Flex Consumption plan (Linux, dotnet-isolated, .NET 10) and every app
+// setting the service reads. Settings that are secrets are Key Vault references resolved with
+// the user-assigned identity; storage is reached with that identity too, never with a key.
+param name string
+param planName string
+param location string
+param tags object = {}
+
+@description('Resource id of the user-assigned identity.')
+param identityId string
+
+@description('Client id of the user-assigned identity.')
+param identityClientId string
+
+param storageAccountName string
+param deploymentContainerName string
+param membersTable string
+param ordersTable string
+param eventsQueue string
+param applicationInsightsName string
+
+@description('Version-less Key Vault secret URIs, from core/keyvault.bicep.')
+param secretUris object
+
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+param programCurrency string
+param programEarnRate string
+param programRounding string
+param programPointsLifetimeDays int
+param programSignUpBonus int
+param programAllowNegativeBalance bool
+param programTimeZone string
+
+resource storageAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      ftpsState: 'Disabled'
+      minTlsVersion: '1.2'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageAccount.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+// FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION are not set: Flex Consumption takes
+// them from functionAppConfig.runtime and refuses them as app settings.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: {
+    // The Functions host's own storage (triggers, timers, keys), identity-based.
+    AzureWebJobsStorage__accountName: storageAccount.name
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+
+    // Telemetry with Microsoft Entra auth: the host reads the authentication string, the
+    // worker's Azure Monitor exporter uses the same identity (see Program.cs).
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+
+    // The service's storage (Loyalty:Storage), identity-based as well.
+    Loyalty__Storage__TableServiceUri: storageAccount.properties.primaryEndpoints.table
+    Loyalty__Storage__QueueServiceUri: storageAccount.properties.primaryEndpoints.queue
+    Loyalty__Storage__ManagedIdentityClientId: identityClientId
+    Loyalty__Storage__MembersTable: membersTable
+    Loyalty__Storage__OrdersTable: ordersTable
+    EventsQueue: eventsQueue
+
+    // Timer schedules (HostContract.Timers), six-field NCRONTAB in UTC, staggered through the hour.
+    ActivatePendingPointsSchedule: '0 5 * * * *'
+    ExpirePointsSchedule: '0 15 * * * *'
+    RemindExpiringPointsSchedule: '0 25 * * * *'
+    BirthdayOffersSchedule: '0 35 * * * *'
+    ReviewTiersSchedule: '0 45 * * * *'
+
+    // Secrets, as Key Vault references only.
+    Loyalty__AdminKey: '@Microsoft.KeyVault(SecretUri=${secretUris.adminKey})'
+    Loyalty__Api__SigningSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.apiSigningSecret})'
+    Loyalty__Webhooks__ShopifySecret: '@Microsoft.KeyVault(SecretUri=${secretUris.shopifyWebhookSecret})'
+    Loyalty__Webhooks__WooCommerceSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.wooCommerceWebhookSecret})'
+    Loyalty__Smtp__Password: '@Microsoft.KeyVault(SecretUri=${secretUris.smtpPassword})'
+
+    // Processing: MaxAttempts matches host.json's maxDequeueCount.
+    Loyalty__Processing__MaxAttempts: '5'
+    Loyalty__Processing__RetryDelaySeconds: '2'
+    Loyalty__Processing__MaxConflictRetries: '10'
+
+    // The program.
+    Loyalty__Program__Currency: programCurrency
+    Loyalty__Program__EarnRate: programEarnRate
+    Loyalty__Program__Rounding: programRounding
+    Loyalty__Program__PointsLifetimeDays: string(programPointsLifetimeDays)
+    Loyalty__Program__SignUpBonus: string(programSignUpBonus)
+    Loyalty__Program__AllowNegativeBalance: string(programAllowNegativeBalance)
+    Loyalty__Program__TimeZone: programTimeZone
+  }
+}
+
+output name string = site.name
+output baseUrl string = 'https://${site.properties.defaultHostName}'

@@ -1,0 +1,107 @@
+// One account for everything: the member and order tables, the events queue and its poison
+// queue, the Functions host's own blobs and the Flex Consumption deployment package. Keys are
+// off (allowSharedKeyAccess false): every caller signs in with Microsoft Entra ID.
+param name string
+param location string
+param tags object = {}
+param deploymentContainerName string
+
+@description('Table of member partitions (Loyalty__Storage__MembersTable).')
+param membersTable string = 'members'
+
+@description('Table of the order-to-member index (Loyalty__Storage__OrdersTable).')
+param ordersTable string = 'orders'
+
+@description('Queue every event travels through (EventsQueue); its poison queue is {name}-poison.')
+param eventsQueue string = 'loyalty-events'
+
+@minValue(1)
+@maxValue(365)
+@description('Days deleted blobs and containers can be restored.')
+param softDeleteDays int = 7
+
+resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    allowCrossTenantReplication: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    deleteRetentionPolicy: {
+      enabled: true
+      days: softDeleteDays
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: softDeleteDays
+    }
+  }
+}
+
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: deploymentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource members 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' = {
+  parent: tableService
+  name: membersTable
+}
+
+resource orders 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' = {
+  parent: tableService
+  name: ordersTable
+}
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource events 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = {
+  parent: queueService
+  name: eventsQueue
+}
+
+resource poison 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = {
+  parent: queueService
+  name: '${eventsQueue}-poison'
+}
+
+output name string = account.name
+output id string = account.id
+output blobEndpoint string = account.properties.primaryEndpoints.blob
+output deploymentContainerName string = deploymentContainer.name
+output membersTable string = members.name
+output ordersTable string = orders.name
+output eventsQueue string = events.name
+output poisonQueue string = poison.name
