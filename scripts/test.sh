@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 [ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund || exit 1
 dotnet build Loyalty.sln -nologo -v q -clp:ErrorsOnly || exit 1
 bash scripts/build-functions.sh || exit 1
+bash scripts/check-infra.sh || exit 1
 dotnet format Loyalty.sln --verify-no-changes --no-restore || { echo "dotnet format found changes: run 'dotnet format Loyalty.sln'"; exit 1; }
 
 mkdir -p artifacts
