@@ -51,11 +51,19 @@ public static partial class Decider
         {
             MemberEnrolled e => Enrol(state, e, program, now),
             PurchaseCompleted e => Purchase(state, e, inputs.Order, program, now),
-            OrderRefunded e => Refund(state, e, inputs.Order, now),
-            OrderCancelled e => Cancel(state, e, inputs.Order, now),
+            OrderRefunded e => Refund(state, e, inputs.Order, program, now),
+            OrderCancelled e => Cancel(state, e, inputs.Order, program, now),
             RedemptionRequested e => Redeem(state, e, inputs.Redemption, program, now),
             RedemptionReversed e => Reverse(state, e, inputs.Redemption, now),
             PointsAdjusted e => Adjust(state, e, program, now),
+            BenefitUsed e => UseBenefit(state, e, program, now),
+            PointsExpiryDue e => Expire(state, e, now),
+            ExpiryReminderDue e => Remind(state, e, program, now),
+            BirthdayDue e => Birthday(state, e, program, now),
+            PendingActivationDue e => Activate(state, e, program, now),
+            TierReviewDue e => Review(state, e, program, now),
+            ReferralRecorded e => Refer(state, e, program, now),
+            ReferralRewarded e => RewardReferrer(state, e, program, now),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
         };
     }
@@ -117,11 +125,14 @@ public static partial class Decider
         }
 
         var merchandise = e.Lines.Sum(l => l.Merchandise);
-        if (PointsFor(merchandise, program) is not { } points)
+        var tier = TierMath.Find(program, state?.TierId);
+        if (Earning.For(e.Lines, tier, program.LocalDate(e.OccurredAt), program) is not { } earning)
         {
             return Refused(state, RefusalCodes.Invalid, $"Order {e.OrderId} would earn more than {MaxPointsPerEvent} points.");
         }
 
+        var points = earning.Points;
+        var today = program.LocalDate(now);
         var draft = state is null
             ? Draft.Start(MemberState.New(e.MemberId, e.Profile, now), e, now).GrantSignUpBonus(program)
             : Draft.Start(state with { Profile = state.Profile.Merge(e.Profile) }, e, now);
@@ -129,12 +140,26 @@ public static partial class Decider
         // A zero-point order writes no ledger entry, but its record still lets a later refund find it.
         if (points > 0)
         {
-            var reason = Invariant($"order {e.OrderId}: {merchandise:0.00} {program.Currency} of merchandise at {program.EarnRate} per unit");
-            draft = draft
-                .Credit(new Posting(LedgerKinds.Earned, OrderId: e.OrderId, Reason: reason), [new LotChange(Lots.ExpiryFor(program, now), points)])
-                .With(s => s with { LifetimeEarned = s.LifetimeEarned + points });
+            var reason = Invariant($"order {e.OrderId}: {merchandise:0.00} {program.Currency} of merchandise at {program.EarnRate} per unit; {earning.Describe(tier?.Name, tier?.Multiplier ?? 1m)}");
+            var posting = new Posting(LedgerKinds.Earned, OrderId: e.OrderId, Reason: reason);
+            draft = program.PendingDays > 0
+                ? draft.AddPending(posting with { Reason = reason + Invariant($"; pending until {today.AddDays(program.PendingDays):yyyy-MM-dd}") }, new PendingLot(e.OrderId, today.AddDays(program.PendingDays), points))
+                : draft.Credit(posting, [new LotChange(Lots.ExpiryFor(program, now), points)], program);
+            draft = draft.With(s => s with { LifetimeEarned = s.LifetimeEarned + points });
         }
 
+        var firstOrder = draft.State.PaidOrders == 0;
+        draft = draft.With(s => s with
+        {
+            PaidOrders = s.PaidOrders + 1,
+            Qualifying = TierMath.Add(s.Qualifying, program, today, today, merchandise, points, 1),
+        });
+        if (firstOrder)
+        {
+            draft = PayReferral(draft, e, program);
+        }
+
+        draft = Upgrade(draft, program, now);
         return draft.Applied(order: new OrderRecord
         {
             OrderId = e.OrderId,
@@ -147,7 +172,7 @@ public static partial class Decider
         });
     }
 
-    private static Decision Refund(MemberState? state, OrderRefunded e, OrderRecord? order, DateTimeOffset now)
+    private static Decision Refund(MemberState? state, OrderRefunded e, OrderRecord? order, LoyaltyProgram program, DateTimeOffset now)
     {
         if (state is null || order is null)
         {
@@ -179,7 +204,7 @@ public static partial class Decider
             }.OfType<string>().DefaultIfEmpty("nothing refunded"));
         var reason = Invariant($"refund {e.RefundId}: {what}; {order.PointsTakenBack + takeBack} of {order.PointsEarned} points taken back in all");
 
-        return TakeBack(state, e, takeBack, new Posting(LedgerKinds.Refunded, OrderId: order.OrderId, Reason: reason), now)
+        return TakeBack(state, e, order, takeBack, cumulative, new Posting(LedgerKinds.Refunded, OrderId: order.OrderId, Reason: reason), program, now)
             .Applied(order: order with
             {
                 RefundedShare = cumulative,
@@ -188,7 +213,7 @@ public static partial class Decider
             });
     }
 
-    private static Decision Cancel(MemberState? state, OrderCancelled e, OrderRecord? order, DateTimeOffset now)
+    private static Decision Cancel(MemberState? state, OrderCancelled e, OrderRecord? order, LoyaltyProgram program, DateTimeOffset now)
     {
         if (state is null || order is null)
         {
@@ -202,7 +227,7 @@ public static partial class Decider
 
         var takeBack = Math.Max(0, order.PointsEarned - order.PointsTakenBack);
         var reason = Invariant($"order {order.OrderId} cancelled: {takeBack} of {order.PointsEarned} points taken back ({order.PointsTakenBack} already by refunds)");
-        return TakeBack(state, e, takeBack, new Posting(LedgerKinds.Cancelled, OrderId: order.OrderId, Reason: reason), now)
+        return TakeBack(state, e, order, takeBack, 1m, new Posting(LedgerKinds.Cancelled, OrderId: order.OrderId, Reason: reason), program, now)
             .Applied(order: order with
             {
                 Cancelled = true,
@@ -211,13 +236,30 @@ public static partial class Decider
             });
     }
 
-    private static Draft TakeBack(MemberState state, LoyaltyEvent e, long points, Posting posting, DateTimeOffset now)
+    // Pending points of the order go first (a refund inside the return window), then lots;
+    // what neither covers becomes debt. The order's share also leaves the tier figures of the
+    // month it was credited in (refunds never downgrade at once: only a review does).
+    private static Draft TakeBack(MemberState state, LoyaltyEvent e, OrderRecord order, long points, decimal cumulativeShare, Posting posting, LoyaltyProgram program, DateTimeOffset now)
     {
         var draft = Draft.Start(state, e, now);
 
         // Nothing left to take back (already taken, or a zero-point order): the record still
         // changes, but no ledger entry says "0".
-        return points > 0 ? draft.Debit(posting, points, allowDebt: true) : draft;
+        if (points > 0)
+        {
+            (draft, var fromPending) = draft.TakePending(posting, order.OrderId, points);
+            if (points > fromPending)
+            {
+                draft = draft.Debit(posting, points - fromPending, allowDebt: true);
+            }
+        }
+
+        var spend = order.Merchandise * Math.Max(0m, cumulativeShare - order.RefundedShare);
+        var orders = cumulativeShare >= 1m && order.RefundedShare < 1m ? -1 : 0;
+        return draft.With(s => s with
+        {
+            Qualifying = TierMath.Add(s.Qualifying, program, program.LocalDate(order.CreditedAt), program.LocalDate(now), -spend, -points, orders),
+        });
     }
 
     private static Decision Redeem(MemberState? state, RedemptionRequested e, RedemptionRecord? existing, LoyaltyProgram program, DateTimeOffset now)
@@ -340,7 +382,7 @@ public static partial class Decider
 
         // A removal is authoritative: what the lots cannot cover becomes debt.
         draft = e.Points > 0
-            ? draft.Credit(posting, [new LotChange(Lots.ExpiryFor(program, now), e.Points)])
+            ? draft.Credit(posting, [new LotChange(Lots.ExpiryFor(program, now), e.Points)], program)
                 .With(s => s with { LifetimeEarned = s.LifetimeEarned + e.Points })
             : draft.Debit(posting, -e.Points, allowDebt: true);
         return draft.Applied();

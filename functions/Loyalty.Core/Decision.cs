@@ -21,6 +21,21 @@ public static class RefusalCodes
     /// <summary>No redemption with that request id.</summary>
     public const string UnknownRedemption = "unknown-redemption";
 
+    /// <summary>The benefit is not part of the member's tier.</summary>
+    public const string NotInTier = "not-in-tier";
+
+    /// <summary>The benefit's quota for the current period is used up.</summary>
+    public const string QuotaUsedUp = "quota-used-up";
+
+    /// <summary>No tier of the program grants that benefit.</summary>
+    public const string UnknownBenefit = "unknown-benefit";
+
+    /// <summary>A member cannot refer themselves.</summary>
+    public const string SelfReferral = "self-referral";
+
+    /// <summary>The member already has a referrer, or has already paid an order.</summary>
+    public const string ReferralNotAllowed = "referral-not-allowed";
+
     /// <summary>The event is invalid for the state (e.g. a zero adjustment).</summary>
     public const string Invalid = "invalid";
 }
@@ -77,6 +92,12 @@ public sealed record Decision
     /// request (<see cref="DecisionOutcome.AlreadyApplied"/>) the existing record, to return again.
     /// </summary>
     public RedemptionRecord? Redemption { get; init; }
+
+    /// <summary>Messages to the member, written with the decision.</summary>
+    public IReadOnlyList<OutboxMessage> Messages { get; init; } = [];
+
+    /// <summary>Events for other members that follow from this one (a referrer's bonus), sent before the commit.</summary>
+    public IReadOnlyList<LoyaltyEvent> FollowUps { get; init; } = [];
 
     /// <summary>Why the event was refused.</summary>
     public IReadOnlyList<Refusal> Refusals { get; init; } = [];

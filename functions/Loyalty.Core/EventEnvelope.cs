@@ -35,6 +35,30 @@ public static class EventEnvelope
 
         /// <summary><see cref="PointsAdjusted"/>.</summary>
         public const string PointsAdjusted = "points.adjusted";
+
+        /// <summary><see cref="BenefitUsed"/>.</summary>
+        public const string BenefitUsed = "benefit.used";
+
+        /// <summary><see cref="PointsExpiryDue"/>.</summary>
+        public const string PointsExpiryDue = "points.expiry-due";
+
+        /// <summary><see cref="ExpiryReminderDue"/>.</summary>
+        public const string ExpiryReminderDue = "points.reminder-due";
+
+        /// <summary><see cref="BirthdayDue"/>.</summary>
+        public const string BirthdayDue = "member.birthday-due";
+
+        /// <summary><see cref="PendingActivationDue"/>.</summary>
+        public const string PendingActivationDue = "points.activation-due";
+
+        /// <summary><see cref="TierReviewDue"/>.</summary>
+        public const string TierReviewDue = "tier.review-due";
+
+        /// <summary><see cref="ReferralRecorded"/>.</summary>
+        public const string ReferralRecorded = "referral.recorded";
+
+        /// <summary><see cref="ReferralRewarded"/>.</summary>
+        public const string ReferralRewarded = "referral.rewarded";
     }
 
     /// <summary>JSON options shared by the envelope and stored records: camelCase, enums as strings.</summary>
@@ -63,6 +87,14 @@ public static class EventEnvelope
         RedemptionRequested => Types.RedemptionRequested,
         RedemptionReversed => Types.RedemptionReversed,
         PointsAdjusted => Types.PointsAdjusted,
+        BenefitUsed => Types.BenefitUsed,
+        PointsExpiryDue => Types.PointsExpiryDue,
+        ExpiryReminderDue => Types.ExpiryReminderDue,
+        BirthdayDue => Types.BirthdayDue,
+        PendingActivationDue => Types.PendingActivationDue,
+        TierReviewDue => Types.TierReviewDue,
+        ReferralRecorded => Types.ReferralRecorded,
+        ReferralRewarded => Types.ReferralRewarded,
         _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
     };
 
@@ -78,6 +110,14 @@ public static class EventEnvelope
             RedemptionRequested e => JsonSerializer.SerializeToNode(new RedemptionPayload(e.RequestId, e.RewardId, e.Code), Json),
             RedemptionReversed e => JsonSerializer.SerializeToNode(new ReversalPayload(e.RequestId, e.Reason), Json),
             PointsAdjusted e => JsonSerializer.SerializeToNode(new AdjustmentPayload(e.Points, e.Reason, e.Actor), Json),
+            BenefitUsed e => JsonSerializer.SerializeToNode(new BenefitPayload(e.RequestId, e.BenefitId, e.Note), Json),
+            PointsExpiryDue e => JsonSerializer.SerializeToNode(new DayPayload(e.AsOf, null), Json),
+            ExpiryReminderDue e => JsonSerializer.SerializeToNode(new DayPayload(e.ExpiresOn, e.LeadDays), Json),
+            BirthdayDue e => JsonSerializer.SerializeToNode(new DayPayload(e.On, null), Json),
+            PendingActivationDue e => JsonSerializer.SerializeToNode(new DayPayload(e.AsOf, null), Json),
+            TierReviewDue e => JsonSerializer.SerializeToNode(new DayPayload(e.AsOf, null), Json),
+            ReferralRecorded e => JsonSerializer.SerializeToNode(new ReferralPayload(e.ReferrerId, null, null), Json),
+            ReferralRewarded e => JsonSerializer.SerializeToNode(new ReferralPayload(null, e.FriendId, e.FriendEventId), Json),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
         };
         var envelope = new Wire(evt.EventId, TypeOf(evt), evt.MemberId, evt.OccurredAt, SchemaVersion, JsonSerializer.SerializeToElement(payload, Json));
@@ -131,6 +171,18 @@ public static class EventEnvelope
                     ? new RedemptionReversed(id, member, at, Required(p.RequestId, "payload.requestId"), Required(p.Reason, "payload.reason")) : null,
                 Types.PointsAdjusted => Read<AdjustmentPayload>(wire.Payload) is { } p
                     ? new PointsAdjusted(id, member, at, p.Points, Required(p.Reason, "payload.reason"), Required(p.Actor, "payload.actor")) : null,
+                Types.BenefitUsed => Read<BenefitPayload>(wire.Payload) is { } p
+                    ? new BenefitUsed(id, member, at, Required(p.RequestId, "payload.requestId"), Required(p.BenefitId, "payload.benefitId"), p.Note) : null,
+                Types.PointsExpiryDue => Read<DayPayload>(wire.Payload) is { } p ? new PointsExpiryDue(id, member, at, Day(p)) : null,
+                Types.ExpiryReminderDue => Read<DayPayload>(wire.Payload) is { } p
+                    ? new ExpiryReminderDue(id, member, at, Day(p), p.LeadDays ?? throw new EnvelopeException("payload.leadDays: required.")) : null,
+                Types.BirthdayDue => Read<DayPayload>(wire.Payload) is { } p ? new BirthdayDue(id, member, at, Day(p)) : null,
+                Types.PendingActivationDue => Read<DayPayload>(wire.Payload) is { } p ? new PendingActivationDue(id, member, at, Day(p)) : null,
+                Types.TierReviewDue => Read<DayPayload>(wire.Payload) is { } p ? new TierReviewDue(id, member, at, Day(p)) : null,
+                Types.ReferralRecorded => Read<ReferralPayload>(wire.Payload) is { } p
+                    ? new ReferralRecorded(id, member, at, Required(p.ReferrerId, "payload.referrerId")) : null,
+                Types.ReferralRewarded => Read<ReferralPayload>(wire.Payload) is { } p
+                    ? new ReferralRewarded(id, member, at, Required(p.FriendId, "payload.friendId"), Required(p.FriendEventId, "payload.friendEventId")) : null,
                 _ => throw new EnvelopeException($"type: unknown event type; expected one of {string.Join(", ", AllTypes)}."),
             };
             if (evt is null)
@@ -158,7 +210,9 @@ public static class EventEnvelope
     public static IReadOnlyList<string> AllTypes { get; } =
     [
         Types.MemberEnrolled, Types.PurchaseCompleted, Types.OrderRefunded, Types.OrderCancelled,
-        Types.RedemptionRequested, Types.RedemptionReversed, Types.PointsAdjusted,
+        Types.RedemptionRequested, Types.RedemptionReversed, Types.PointsAdjusted, Types.BenefitUsed,
+        Types.PointsExpiryDue, Types.ExpiryReminderDue, Types.BirthdayDue, Types.PendingActivationDue, Types.TierReviewDue,
+        Types.ReferralRecorded, Types.ReferralRewarded,
     ];
 
     private static T? Read<T>(JsonElement element)
@@ -178,6 +232,8 @@ public static class EventEnvelope
     private static T Required<T>(T? value, string field)
         where T : class => value ?? throw new EnvelopeException($"{field}: required.");
 
+    private static DateOnly Day(DayPayload p) => p.Day ?? throw new EnvelopeException("payload.day: required.");
+
     private sealed class EnvelopeException(string message) : Exception(message);
 
     private sealed record Wire(string? EventId, string? Type, string? MemberId, DateTimeOffset? OccurredAt, int SchemaVersion, JsonElement Payload);
@@ -195,4 +251,10 @@ public static class EventEnvelope
     private sealed record ReversalPayload(string? RequestId, string? Reason);
 
     private sealed record AdjustmentPayload(long Points, string? Reason, string? Actor);
+
+    private sealed record BenefitPayload(string? RequestId, string? BenefitId, string? Note);
+
+    private sealed record DayPayload(DateOnly? Day, int? LeadDays);
+
+    private sealed record ReferralPayload(string? ReferrerId, string? FriendId, string? FriendEventId);
 }

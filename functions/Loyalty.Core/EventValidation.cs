@@ -120,6 +120,21 @@ public static class EventValidation
                 Text(errors, "payload.reason", e.Reason, MaxTextLength, required: true);
                 Text(errors, "payload.actor", e.Actor, MaxTextLength, required: true);
                 break;
+            case BenefitUsed e:
+                Id(errors, "payload.requestId", e.RequestId);
+                Id(errors, "payload.benefitId", e.BenefitId);
+                Text(errors, "payload.note", e.Note, MaxTextLength, required: false);
+                break;
+            case ExpiryReminderDue e when e.LeadDays is < 1 or > 365:
+                errors.Add(("payload.leadDays", "must be between 1 and 365."));
+                break;
+            case ReferralRecorded e:
+                Id(errors, "payload.referrerId", e.ReferrerId);
+                break;
+            case ReferralRewarded e:
+                Id(errors, "payload.friendId", e.FriendId);
+                Id(errors, "payload.friendEventId", e.FriendEventId);
+                break;
         }
 
         return errors;

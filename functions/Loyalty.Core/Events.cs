@@ -90,3 +90,38 @@ public sealed record RedemptionReversed(string EventId, string MemberId, DateTim
 /// <summary>An admin added (positive) or removed (negative) points, with the reason and who did it.</summary>
 public sealed record PointsAdjusted(string EventId, string MemberId, DateTimeOffset OccurredAt, long Points, string Reason, string Actor)
     : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>The member used a tier benefit (free delivery, birthday gift...); <see cref="RequestId"/> makes a retry harmless.</summary>
+public sealed record BenefitUsed(string EventId, string MemberId, DateTimeOffset OccurredAt, string RequestId, string BenefitId, string? Note)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>The program-local day <see cref="AsOf"/> has ended: lots expiring on or before it expire.</summary>
+public sealed record PointsExpiryDue(string EventId, string MemberId, DateTimeOffset OccurredAt, DateOnly AsOf)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>Remind the member of the points that expire at the end of <see cref="ExpiresOn"/>, <see cref="LeadDays"/> days ahead.</summary>
+public sealed record ExpiryReminderDue(string EventId, string MemberId, DateTimeOffset OccurredAt, DateOnly ExpiresOn, int LeadDays)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>The program-local day <see cref="On"/> is the member's birthday (29 February falls on 28 February in common years).</summary>
+public sealed record BirthdayDue(string EventId, string MemberId, DateTimeOffset OccurredAt, DateOnly On)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>Pending points activating on or before <see cref="AsOf"/> become spendable.</summary>
+public sealed record PendingActivationDue(string EventId, string MemberId, DateTimeOffset OccurredAt, DateOnly AsOf)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>The member's tier review (or the end of its grace) falls on or before <see cref="AsOf"/>.</summary>
+public sealed record TierReviewDue(string EventId, string MemberId, DateTimeOffset OccurredAt, DateOnly AsOf)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>The member was referred by <see cref="ReferrerId"/>; both earn after this member's first paid order.</summary>
+public sealed record ReferralRecorded(string EventId, string MemberId, DateTimeOffset OccurredAt, string ReferrerId)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>
+/// To the referrer: <see cref="FriendId"/> paid a first order (their event <see cref="FriendEventId"/>).
+/// Sent before the friend's commit, so it is applied only once that event's marker exists.
+/// </summary>
+public sealed record ReferralRewarded(string EventId, string MemberId, DateTimeOffset OccurredAt, string FriendId, string FriendEventId)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);

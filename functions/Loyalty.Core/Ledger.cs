@@ -23,6 +23,24 @@ public static class LedgerKinds
 
     /// <summary>Manual adjustment by an admin.</summary>
     public const string Adjusted = "adjusted";
+
+    /// <summary>A lot expired.</summary>
+    public const string Expired = "expired";
+
+    /// <summary>Pending points became spendable.</summary>
+    public const string Activated = "activated";
+
+    /// <summary>Birthday bonus.</summary>
+    public const string BirthdayBonus = "birthday_bonus";
+
+    /// <summary>Referral bonus (to the referrer or the friend).</summary>
+    public const string ReferralBonus = "referral_bonus";
+
+    /// <summary>The tier changed (0 points; the reason holds the figures).</summary>
+    public const string TierChanged = "tier_changed";
+
+    /// <summary>A tier benefit was used (0 points).</summary>
+    public const string BenefitUsed = "benefit_used";
 }
 
 /// <summary>Points added to (positive) or taken from (negative) the lot of one expiry day.</summary>
@@ -55,6 +73,9 @@ public sealed record LedgerEntry
     /// <summary>Change to debt (positive when a shortfall is recorded, negative when recovered).</summary>
     public long DebtChange { get; init; }
 
+    /// <summary>Change to pending points (purchase points waiting out the return window).</summary>
+    public long PendingChange { get; init; }
+
     /// <summary>Balance after this entry.</summary>
     public long BalanceAfter { get; init; }
 
@@ -69,4 +90,54 @@ public sealed record LedgerEntry
 
     /// <summary>Who (adjustments).</summary>
     public string? Actor { get; init; }
+
+    /// <summary>The tier after the entry (tier changes).</summary>
+    public string? TierId { get; init; }
+
+    /// <summary>The benefit (benefit uses).</summary>
+    public string? BenefitId { get; init; }
+}
+
+/// <summary>Kinds of outbox message.</summary>
+public static class MessageKinds
+{
+    /// <summary>Points expire soon.</summary>
+    public const string ExpiryReminder = "expiry-reminder";
+
+    /// <summary>Happy birthday, with the offer.</summary>
+    public const string BirthdayOffer = "birthday-offer";
+
+    /// <summary>The member moved up or down a tier.</summary>
+    public const string TierChanged = "tier-changed";
+}
+
+/// <summary>
+/// A message to the member, written with the decision that caused it and delivered by a
+/// separate dispatcher. <see cref="MessageId"/> is derived from the event, so a replay writes the same row.
+/// </summary>
+public sealed record OutboxMessage
+{
+    /// <summary>Stable id: the source event id and the kind.</summary>
+    public required string MessageId { get; init; }
+
+    /// <summary>One of <see cref="MessageKinds"/>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>When the decision was taken.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The points to show (expiring, bonus).</summary>
+    public long? Points { get; init; }
+
+    /// <summary>The date to show (the expiry day, the birthday).</summary>
+    public DateOnly? Date { get; init; }
+
+    /// <summary>The tier to show (tier changes).</summary>
+    public string? TierId { get; init; }
+
+    /// <summary>The offer or the sentence to show.</summary>
+    public string? Text { get; init; }
+
+    /// <summary>The spendable balance when the message was written.</summary>
+    public long Balance { get; init; }
 }

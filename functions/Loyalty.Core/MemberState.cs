@@ -3,6 +3,9 @@ namespace Loyalty.Core;
 /// <summary>Points that expire at the end of one program-local day (lots of one day are merged).</summary>
 public sealed record Lot(DateOnly ExpiresOn, long Points);
 
+/// <summary>Purchase points waiting out the return window; they count for nothing until <paramref name="ActivatesOn"/>.</summary>
+public sealed record PendingLot(string? OrderId, DateOnly ActivatesOn, long Points);
+
 /// <summary>
 /// Everything about a member that a decision needs, stored as one row. Lots are kept
 /// sorted by expiry day, oldest first, each with points greater than zero.
@@ -36,6 +39,39 @@ public sealed record MemberState
     /// <summary>Successful redemptions per reward id, net of reversals (for per-member limits).</summary>
     public IReadOnlyDictionary<string, int> Redemptions { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>Purchase points not yet spendable, oldest activation first.</summary>
+    public IReadOnlyList<PendingLot> Pending { get; init; } = [];
+
+    /// <summary>The member's tier id; null reads as the program's lowest tier.</summary>
+    public string? TierId { get; init; }
+
+    /// <summary>When the tier last changed.</summary>
+    public DateTimeOffset? TierSince { get; init; }
+
+    /// <summary>The program-local day the tier is next reviewed for a downgrade; null at the lowest tier.</summary>
+    public DateOnly? ReviewOn { get; init; }
+
+    /// <summary>Set when a review found the member below their tier: the day the downgrade happens unless they requalify.</summary>
+    public DateOnly? GraceUntil { get; init; }
+
+    /// <summary>Qualifying figures per month inside the rolling window.</summary>
+    public IReadOnlyList<MonthFigures> Qualifying { get; init; } = [];
+
+    /// <summary>Paid orders ever (for the referral's "first paid order").</summary>
+    public int PaidOrders { get; init; }
+
+    /// <summary>Benefit uses in the current periods, keyed <c>{benefitId}|{period}</c> (e.g. <c>free-delivery|2026-11</c>).</summary>
+    public IReadOnlyDictionary<string, int> BenefitUses { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The year the last birthday bonus was granted in.</summary>
+    public int? LastBirthdayYear { get; init; }
+
+    /// <summary>The member who referred this one (one referrer per member).</summary>
+    public string? ReferredBy { get; init; }
+
+    /// <summary>Whether the referral has paid out (on the first paid order).</summary>
+    public bool ReferralRewarded { get; init; }
+
     /// <summary>Number of ledger entries written for this member; the next entry gets this + 1.</summary>
     public long LedgerSequence { get; init; }
 
@@ -47,6 +83,9 @@ public sealed record MemberState
 
     /// <summary>Lot points minus debt: equals the sum of the ledger. Negative only while debt exceeds the lots.</summary>
     public long Balance => LotPoints - Debt;
+
+    /// <summary>Points pending activation.</summary>
+    public long PendingPoints => Pending.Sum(p => p.Points);
 
     /// <summary>Points the member can spend now.</summary>
     public long Spendable => Math.Max(0, Balance);

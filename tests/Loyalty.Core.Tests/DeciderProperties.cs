@@ -25,6 +25,7 @@ public sealed class DeciderProperties
 
             Assert.Equal(state.Lots.Sum(l => l.Points) - state.Debt, state.Balance);
             Assert.Equal(step.Store.Ledger.Sum(e => e.Points), state.Balance);
+            Assert.Equal(step.Store.Ledger.Sum(e => e.PendingChange), state.PendingPoints);
             Assert.Equal(step.Store.AppliedCount, state.Version);
             Assert.Equal(step.Store.Ledger.Count, state.LedgerSequence);
         });
@@ -56,8 +57,20 @@ public sealed class DeciderProperties
             var e = store.Ledger[i];
             Assert.Equal(i + 1, e.Sequence);
             Assert.Equal(e.Lots.Sum(l => l.Points) - e.DebtChange, e.Points);
-            Assert.NotEqual(0, e.Points);
-            Assert.All(e.Lots, l => Assert.Equal(Math.Sign(e.Points), Math.Sign(l.Points)));
+            if (e.Kind is LedgerKinds.TierChanged or LedgerKinds.BenefitUsed)
+            {
+                Assert.Equal((0, 0, 0), (e.Points, e.PendingChange, e.Lots.Count));
+            }
+            else
+            {
+                Assert.True(e.Points != 0 || e.PendingChange != 0, $"entry {e.Sequence} moves nothing");
+            }
+
+            if (store.Program.ExpiryMode == ExpiryMode.PerLot)
+            {
+                Assert.All(e.Lots, l => Assert.Equal(Math.Sign(e.Points), Math.Sign(l.Points)));
+            }
+
             Assert.True(e.DebtChange * e.Points <= 0, $"entry {e.Sequence}: debt moves with the balance");
             balance += e.Points;
             Assert.Equal(balance, e.BalanceAfter);
@@ -87,8 +100,9 @@ public sealed class DeciderProperties
     public void The_same_order_refund_redemption_or_reversal_under_a_new_event_id_is_never_applied_again(Scenario scenario) =>
         Play(scenario, step =>
         {
-            // An adjustment has no business key: each one is a new decision by an admin.
-            if (step.Event is PointsAdjusted)
+            // An adjustment has no business key: each one is a new decision by an admin; a
+            // benefit use and a reminder are told apart by their event ids alone.
+            if (step.Event is PointsAdjusted or BenefitUsed or ExpiryReminderDue)
             {
                 return;
             }
@@ -170,8 +184,8 @@ public sealed class DeciderProperties
                 Assert.InRange(order.PointsTakenBack, 0, order.PointsEarned);
                 Assert.InRange(order.RefundedShare, 0m, 1m);
                 var entries = step.Store.Ledger.Where(e => e.OrderId == order.OrderId).ToList();
-                Assert.Equal(order.PointsEarned, entries.Where(e => e.Kind == LedgerKinds.Earned).Sum(e => e.Points));
-                Assert.Equal(order.PointsTakenBack, -entries.Where(e => e.Kind is LedgerKinds.Refunded or LedgerKinds.Cancelled).Sum(e => e.Points));
+                Assert.Equal(order.PointsEarned, entries.Where(e => e.Kind == LedgerKinds.Earned).Sum(e => e.Points + e.PendingChange));
+                Assert.Equal(order.PointsTakenBack, -entries.Where(e => e.Kind is LedgerKinds.Refunded or LedgerKinds.Cancelled).Sum(e => e.Points + e.PendingChange));
                 Assert.True(!order.Cancelled || order.PointsTakenBack == order.PointsEarned);
             }
         });
@@ -246,6 +260,16 @@ public sealed class DeciderProperties
             RedeemStep s => new RedemptionRequested(id, m, now, $"q{s.Request}", s.Reward < program.Rewards.Count ? program.Rewards[s.Reward].Id : "no-such-reward", $"CODE-{id}"),
             ReverseStep s => new RedemptionReversed(id, m, now, $"q{s.Request}", "code not used"),
             AdjustStep s => new PointsAdjusted(id, m, now, s.Points, "support case", "admin@shop"),
+            TimerStep s => s.Job switch
+            {
+                0 => new PointsExpiryDue(id, m, now, program.LocalDate(now).AddDays(-1)),
+                1 => new PendingActivationDue(id, m, now, program.LocalDate(now)),
+                2 => new TierReviewDue(id, m, now, program.LocalDate(now)),
+                3 => new BirthdayDue(id, m, now, program.LocalDate(now)),
+                _ => new ExpiryReminderDue(id, m, now, store.State?.Lots.FirstOrDefault()?.ExpiresOn ?? program.LocalDate(now), 7),
+            },
+            BenefitStep s => new BenefitUsed(id, m, now, $"u{s.Request}", ScenarioArbitrary.Benefits[s.Benefit], null),
+            ReferStep s => new ReferralRecorded(id, m, now, s.Referrer == 0 ? "m2" : m),
             RedeliverStep s => sent.Count == 0 ? null : sent[s.Back % sent.Count],
             ResendStep s => sent.Count == 0 ? null : sent[s.Back % sent.Count] with { EventId = id },
             _ => throw new ArgumentOutOfRangeException(nameof(step), step, null),

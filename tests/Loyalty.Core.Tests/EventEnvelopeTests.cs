@@ -16,6 +16,14 @@ public sealed class EventEnvelopeTests
         EventEnvelope.Types.RedemptionRequested => Redeem("q1", "five-off"),
         EventEnvelope.Types.RedemptionReversed => Reversed("q1", "order cancelled"),
         EventEnvelope.Types.PointsAdjusted => Adjusted(-15, "fraud", "risk@shop"),
+        EventEnvelope.Types.BenefitUsed => new BenefitUsed("e-benefit", Member, T0, "u1", "free-delivery", "order 1001"),
+        EventEnvelope.Types.PointsExpiryDue => new PointsExpiryDue("e-expire", Member, T0, new DateOnly(2026, 3, 9)),
+        EventEnvelope.Types.ExpiryReminderDue => new ExpiryReminderDue("e-remind", Member, T0, new DateOnly(2026, 4, 9), 30),
+        EventEnvelope.Types.BirthdayDue => new BirthdayDue("e-birthday", Member, T0, new DateOnly(2027, 2, 28)),
+        EventEnvelope.Types.PendingActivationDue => new PendingActivationDue("e-activate", Member, T0, new DateOnly(2026, 3, 24)),
+        EventEnvelope.Types.TierReviewDue => new TierReviewDue("e-review", Member, T0, new DateOnly(2027, 3, 10)),
+        EventEnvelope.Types.ReferralRecorded => new ReferralRecorded("e-refer", Member, T0, "m2"),
+        EventEnvelope.Types.ReferralRewarded => new ReferralRewarded("e-rewarded", "m2", T0, Member, "paid:o1"),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 

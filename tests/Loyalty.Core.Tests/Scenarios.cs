@@ -43,6 +43,15 @@ public sealed record RedeliverStep(int Back) : Step;
 /// <summary>An earlier event is sent again under a new event id (e.g. orders/paid and order.updated for one order).</summary>
 public sealed record ResendStep(int Back) : Step;
 
+/// <summary>A timer job's event for today: 0 expiry (of yesterday), 1 activation, 2 tier review, 3 birthday, 4 reminder of the first lot.</summary>
+public sealed record TimerStep(int Job) : Step;
+
+/// <summary>The member uses one of the tier benefits (an index past the list is one no tier grants).</summary>
+public sealed record BenefitStep(int Request, int Benefit) : Step;
+
+/// <summary>The member is referred by another member (0) or by themselves (1).</summary>
+public sealed record ReferStep(int Referrer) : Step;
+
 /// <summary>Time passes.</summary>
 public sealed record WaitStep(int Hours) : Step;
 
@@ -96,7 +105,20 @@ public static class ScenarioArbitrary
             TimeZone = "Asia/Tokyo",
             Rewards = [new Reward("a", "A", RewardKind.Gift, 3), new Reward("b", "B", RewardKind.Gift, 12)],
         },
+        LoyaltyProgram.Demo with
+        {
+            TimeZone = "Pacific/Auckland",
+            PointsLifetimeDays = 20,
+            PendingDays = 3,
+            ExpiryMode = ExpiryMode.ActivityExtends,
+            TierRules = LoyaltyProgram.Demo.TierRules with { Measure = TierMeasure.Orders, GraceDays = 2, Downgrade = DowngradeMode.ToQualified, Review = TierReviewMode.FixedDate, ReviewMonth = 3, ReviewDay = 20 },
+            Tiers = [.. LoyaltyProgram.Demo.Tiers.Select((t, i) => t with { Threshold = i * 2 })],
+            Promotions = [new Promotion("always", "Always on", DateOnly.MinValue, DateOnly.MaxValue, Multiplier: 3m, Bonus: 7, Skus: ["SKU-0"])],
+        },
     ];
+
+    /// <summary>Benefit ids the scenarios use (the demo's, then one no tier grants).</summary>
+    public static IReadOnlyList<string> Benefits { get; } = ["free-delivery", "birthday-gift", "priority-support", "early-access", "no-such-benefit"];
 
     public static Arbitrary<Scenario> Scenarios() =>
         Arb.From(
@@ -132,7 +154,10 @@ public static class ScenarioArbitrary
         (2, Gen.Choose(-200, 200).Select(p => (Step)new AdjustStep(p))),
         (1, Gen.Choose(0, 1000).Select(b => (Step)new RedeliverStep(b))),
         (2, Gen.Choose(0, 1000).Select(b => (Step)new ResendStep(b))),
-        (3, Gen.Choose(1, 24 * 20).Select(h => (Step)new WaitStep(h))));
+        (3, Gen.Choose(1, 24 * 20).Select(h => (Step)new WaitStep(h))),
+        (3, Gen.Choose(0, 4).Select(j => (Step)new TimerStep(j))),
+        (2, from request in Gen.Choose(0, 5) from benefit in Gen.Choose(0, Benefits.Count - 1) select (Step)new BenefitStep(request, benefit)),
+        (1, Gen.Choose(0, 1).Select(r => (Step)new ReferStep(r))));
 
     private static IEnumerable<Scenario> Shrink(Scenario scenario)
     {
