@@ -1,0 +1,110 @@
+using Loyalty.App.Intake;
+using Loyalty.Core;
+using Loyalty.Storage;
+
+namespace Loyalty.App.Configuration;
+
+/// <summary>
+/// One app setting of the function app, named as an environment variable (<c>__</c> for <c>:</c>).
+/// </summary>
+/// <param name="Name">The setting's name, e.g. <c>Loyalty__AdminKey</c>.</param>
+/// <param name="IsSecret">True when the value must never be written as plain text (a Key Vault reference in Azure).</param>
+/// <param name="InAzure">True when the deployment (infra/app/api.bicep) must set it.</param>
+/// <param name="InLocalSample">True when <c>local.settings.sample.json</c> must list it.</param>
+/// <param name="BoundTo">The options type that reads it, when one does (null for host settings).</param>
+/// <param name="Property">The property of <paramref name="BoundTo"/> that receives it.</param>
+public sealed record SettingInfo(string Name, bool IsSecret, bool InAzure, bool InLocalSample, Type? BoundTo = null, string? Property = null)
+{
+    /// <summary>The configuration key (<c>Loyalty:AdminKey</c>).</summary>
+    public string ConfigurationKey => Name.Replace("__", ":", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// Every setting the function app reads, built from the names the options classes and the host
+/// contract define, so the deployment template and <c>local.settings.sample.json</c> can be
+/// checked against the code (tests/Loyalty.Infra.Tests).
+/// </summary>
+public static class SettingsCatalog
+{
+    private const string WebhooksSection = "Loyalty:Webhooks";
+    private const string ApiSection = "Loyalty:Api";
+
+    /// <summary>
+    /// The SMTP section of the message dispatcher (a later issue): its password is in Key Vault
+    /// from the first deployment so the dispatcher needs no infrastructure change.
+    /// </summary>
+    public const string SmtpSection = "Loyalty:Smtp";
+
+    /// <summary>
+    /// Public settable options properties that are deliberately not settings of their own,
+    /// with the reason; every other such property must be bound by a catalogue entry.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> NotSettings { get; } = new Dictionary<string, string>
+    {
+        [nameof(StorageOptions) + "." + nameof(StorageOptions.EventsQueue)] = "set from the top-level EventsQueue setting, the one the function app's %EventsQueue% binding reads",
+        [nameof(StorageOptions) + "." + nameof(StorageOptions.PoisonQueue)] = "always {EventsQueue}-poison, the name the Functions host gives poison queues",
+    };
+
+    /// <summary>Every setting, in a stable order.</summary>
+    public static IReadOnlyList<SettingInfo> All { get; } = Build();
+
+    /// <summary>The environment-variable name of a key under a configuration section.</summary>
+    public static string Name(string section, string key) => (section + ":" + key).Replace(":", "__", StringComparison.Ordinal);
+
+    private static List<SettingInfo> Build()
+    {
+        var storage = StorageOptions.SectionName;
+        var processing = ProcessingOptions.Section;
+        var program = ProgramSettings.Section;
+        List<SettingInfo> all =
+        [
+            // The Functions host's own storage: a connection string to Azurite locally, the
+            // user-assigned identity in Azure (Flex Consumption sets the worker runtime itself).
+            new("FUNCTIONS_WORKER_RUNTIME", IsSecret: false, InAzure: false, InLocalSample: true),
+            new("AzureWebJobsStorage", IsSecret: true, InAzure: false, InLocalSample: true),
+            new("AzureWebJobsStorage__accountName", IsSecret: false, InAzure: true, InLocalSample: false),
+            new("AzureWebJobsStorage__credential", IsSecret: false, InAzure: true, InLocalSample: false),
+            new("AzureWebJobsStorage__clientId", IsSecret: false, InAzure: true, InLocalSample: false),
+
+            // Telemetry is on where a connection string is set (Program.cs of the function app).
+            new("APPLICATIONINSIGHTS_CONNECTION_STRING", IsSecret: false, InAzure: true, InLocalSample: false),
+            new("APPLICATIONINSIGHTS_AUTHENTICATION_STRING", IsSecret: false, InAzure: true, InLocalSample: false),
+
+            // Storage: a connection string locally, service URIs and the identity in Azure;
+            // StorageOptions refuses both at once.
+            new(Name(storage, nameof(StorageOptions.ConnectionString)), IsSecret: true, InAzure: false, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.ConnectionString)),
+            new(Name(storage, nameof(StorageOptions.TableServiceUri)), IsSecret: false, InAzure: true, InLocalSample: false, typeof(StorageOptions), nameof(StorageOptions.TableServiceUri)),
+            new(Name(storage, nameof(StorageOptions.QueueServiceUri)), IsSecret: false, InAzure: true, InLocalSample: false, typeof(StorageOptions), nameof(StorageOptions.QueueServiceUri)),
+            new(Name(storage, nameof(StorageOptions.ManagedIdentityClientId)), IsSecret: false, InAzure: true, InLocalSample: false, typeof(StorageOptions), nameof(StorageOptions.ManagedIdentityClientId)),
+            new(Name(storage, nameof(StorageOptions.MembersTable)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.MembersTable)),
+            new(Name(storage, nameof(StorageOptions.OrdersTable)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.OrdersTable)),
+            new(HostContract.EventsQueueSetting, IsSecret: false, InAzure: true, InLocalSample: true),
+
+            // Secrets.
+            new(Name(LoyaltyOptions.Section, nameof(LoyaltyOptions.AdminKey)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(LoyaltyOptions), nameof(LoyaltyOptions.AdminKey)),
+            new(Name(WebhooksSection, nameof(WebhookSecrets.ShopifySecret)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.ShopifySecret)),
+            new(Name(WebhooksSection, nameof(WebhookSecrets.WooCommerceSecret)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.WooCommerceSecret)),
+            new(Name(ApiSection, "SigningSecret"), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.ApiSigningSecret)),
+            new(Name(SmtpSection, "Password"), IsSecret: true, InAzure: true, InLocalSample: true),
+
+            // Processing.
+            new(Name(processing, nameof(ProcessingOptions.MaxAttempts)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(ProcessingOptions), nameof(ProcessingOptions.MaxAttempts)),
+            new(Name(processing, nameof(ProcessingOptions.RetryDelaySeconds)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(ProcessingOptions), nameof(ProcessingOptions.RetryDelaySeconds)),
+            new(Name(processing, nameof(ProcessingOptions.MaxConflictRetries)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(ProcessingOptions), nameof(ProcessingOptions.MaxConflictRetries)),
+
+            // The program's scalar settings; each left out keeps the demo program's value, and the
+            // rewards catalog (Loyalty__Program__Rewards__N__*) is optional.
+            new(Name(program, nameof(LoyaltyProgram.Currency)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.Currency)),
+            new(Name(program, nameof(LoyaltyProgram.EarnRate)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.EarnRate)),
+            new(Name(program, nameof(LoyaltyProgram.Rounding)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.Rounding)),
+            new(Name(program, nameof(LoyaltyProgram.PointsLifetimeDays)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.PointsLifetimeDays)),
+            new(Name(program, nameof(LoyaltyProgram.SignUpBonus)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.SignUpBonus)),
+            new(Name(program, nameof(LoyaltyProgram.AllowNegativeBalance)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.AllowNegativeBalance)),
+            new(Name(program, nameof(LoyaltyProgram.TimeZone)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.TimeZone)),
+        ];
+
+        // Each timer's schedule (%Setting% in the function app).
+        all.AddRange(HostContract.Timers.Select(t => new SettingInfo(t.ScheduleSetting, IsSecret: false, InAzure: true, InLocalSample: true)));
+        return all;
+    }
+}
