@@ -1,3 +1,5 @@
+using Loyalty.App.Jobs;
+
 namespace Loyalty.App;
 
 /// <summary>An HTTP route both hosts serve, under <see cref="HostContract.RoutePrefix"/>.</summary>
@@ -41,6 +43,9 @@ public static class HostContract
         new("GetMember", "GET", "members/{memberId}"),
         new("RedeemReward", "POST", "members/{memberId}/redemptions"),
         new("AdjustPoints", "POST", "admin/members/{memberId}/adjustments"),
+        new("UseBenefit", "POST", "members/{memberId}/benefits/{benefitId}/uses"),
+        new("GetMemberMessages", "GET", "members/{memberId}/messages"),
+        new("RunJob", "POST", "admin/jobs/{job}/runs"),
     ];
 
     /// <summary>Every queue trigger.</summary>
@@ -52,10 +57,10 @@ public static class HostContract
     /// <summary>Every timer, staggered through the hour so they do not start together.</summary>
     public static IReadOnlyList<TimerRoute> Timers { get; } =
     [
-        new("ActivatePendingPoints", "ActivatePendingPointsSchedule", "0 5 * * * *"),
-        new("ExpirePoints", "ExpirePointsSchedule", "0 15 * * * *"),
-        new("RemindExpiringPoints", "RemindExpiringPointsSchedule", "0 25 * * * *"),
-        new("BirthdayOffers", "BirthdayOffersSchedule", "0 35 * * * *"),
-        new("ReviewTiers", "ReviewTiersSchedule", "0 45 * * * *"),
+        new(ScheduledJobs.ActivatePendingPoints, "ActivatePendingPointsSchedule", "0 5 * * * *"),
+        new(ScheduledJobs.ExpirePoints, "ExpirePointsSchedule", "0 15 * * * *"),
+        new(ScheduledJobs.RemindExpiringPoints, "RemindExpiringPointsSchedule", "0 25 * * * *"),
+        new(ScheduledJobs.BirthdayOffers, "BirthdayOffersSchedule", "0 35 * * * *"),
+        new(ScheduledJobs.ReviewTiers, "ReviewTiersSchedule", "0 45 * * * *"),
     ];
 }

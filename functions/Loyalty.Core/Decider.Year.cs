@@ -272,7 +272,7 @@ public static partial class Decider
             .Note(new Posting(LedgerKinds.TierChanged, Reason: $"{from.Name} → {to.Name}: {why}", TierId: to.Id));
         return draft.Message(new OutboxMessage
         {
-            MessageId = draft.SourceEventId + (up ? "|tier-up" : "|tier-down"),
+            MessageId = draft.SourceEventId + (up ? ":tier-up" : ":tier-down"),
             Kind = MessageKinds.TierChanged,
             CreatedAt = draft.Now,
             TierId = to.Id,

@@ -10,7 +10,7 @@ namespace Loyalty.Functions;
 /// Routes carry the <c>api/</c> prefix themselves (host.json's routePrefix is empty) because the
 /// Functions host refuses routes that start with <c>admin</c>, and the API has <c>/api/admin/...</c>.
 /// </summary>
-public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers program, MemberHandlers members)
+public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers program, MemberHandlers members, JobHandlers jobs)
 {
     [Function("ShopifyWebhook")]
     public Task<IResult> ShopifyWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/shopify")] HttpRequest request, CancellationToken ct) =>
@@ -39,4 +39,16 @@ public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers prog
     [Function("AdjustPoints")]
     public Task<IResult> AdjustPoints([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/members/{memberId}/adjustments")] HttpRequest request, string memberId, CancellationToken ct) =>
         members.AdjustAsync(request, memberId, ct);
+
+    [Function("UseBenefit")]
+    public Task<IResult> UseBenefit([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/members/{memberId}/benefits/{benefitId}/uses")] HttpRequest request, string memberId, string benefitId, CancellationToken ct) =>
+        members.UseBenefitAsync(request, memberId, benefitId, ct);
+
+    [Function("GetMemberMessages")]
+    public Task<IResult> GetMemberMessages([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/members/{memberId}/messages")] HttpRequest request, string memberId, CancellationToken ct) =>
+        members.GetMessagesAsync(request, memberId, ct);
+
+    [Function("RunJob")]
+    public Task<IResult> RunJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/jobs/{job}/runs")] HttpRequest request, string job, CancellationToken ct) =>
+        jobs.RunAsync(request, job, ct);
 }

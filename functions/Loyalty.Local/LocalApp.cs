@@ -19,6 +19,12 @@ public static class LocalApp
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
+        var testClock = builder.Configuration.GetValue<bool>(LocalOptions.Section + ":TestClock");
+        if (testClock)
+        {
+            builder.Services.AddSingleton<TimeProvider>(new LocalClock());
+        }
+
         builder.Services.AddLoyalty(builder.Configuration);
         builder.Services.AddOptions<LocalOptions>().Bind(builder.Configuration.GetSection(LocalOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<LocalOptions>>(new ListValidator<LocalOptions>(o => o.Validate()));
@@ -30,6 +36,7 @@ public static class LocalApp
         builder.Services.AddHostedService<StorageInitializer>();
         builder.Services.AddSingleton<QueuePump>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QueuePump>());
+        builder.Services.AddHostedService<LocalTimers>();
         builder.Services.AddHostedService<StartupHints>();
         builder.Services.AddProblemDetails();
 
@@ -37,6 +44,11 @@ public static class LocalApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapLoyaltyApi();
+        if (testClock)
+        {
+            app.MapTestClock();
+        }
+
         return app;
     }
 }

@@ -1,5 +1,7 @@
 using Loyalty.App;
+using Loyalty.App.Configuration;
 using Loyalty.App.Http;
+using Microsoft.Extensions.Options;
 
 namespace Loyalty.Local;
 
@@ -17,6 +19,38 @@ public static class LocalEndpoints
         return app;
     }
 
+    /// <summary>
+    /// <c>POST /_local/clock</c> <c>{ "now": "2027-02-28T12:00:00Z" }</c> (admin key): moves the
+    /// test clock. Outside <c>/api</c> and mapped only with <c>Loyalty:Local:TestClock</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapTestClock(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/_local/clock", async (HttpRequest request, TimeProvider clock, IOptions<LoyaltyOptions> options, CancellationToken ct) =>
+        {
+            if (!AdminKey.IsAuthorized(request, options.Value.AdminKey))
+            {
+                return Problems.Unauthorized();
+            }
+
+            var (body, problem) = await RequestReading.ReadJsonAsync<ClockRequest>(request, 1024, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (body!.Now is not { } now)
+            {
+                return Problems.Invalid("now", "now is required: an ISO 8601 instant.");
+            }
+
+            ((LocalClock)clock).Set(now);
+            return Results.Json(new ClockRequest(clock.GetUtcNow()));
+        });
+        return app;
+    }
+
+    private sealed record ClockRequest(DateTimeOffset? Now);
+
     private static Delegate Handler(string name) => name switch
     {
         "ShopifyWebhook" => (HttpRequest r, WebhookHandlers h, CancellationToken ct) => h.ShopifyAsync(r, ct),
@@ -26,6 +60,9 @@ public static class LocalEndpoints
         "GetMember" => (HttpRequest r, string memberId, MemberHandlers h, CancellationToken ct) => h.GetAsync(r, memberId, ct),
         "RedeemReward" => (HttpRequest r, string memberId, MemberHandlers h, CancellationToken ct) => h.RedeemAsync(r, memberId, ct),
         "AdjustPoints" => (HttpRequest r, string memberId, MemberHandlers h, CancellationToken ct) => h.AdjustAsync(r, memberId, ct),
+        "UseBenefit" => (HttpRequest r, string memberId, string benefitId, MemberHandlers h, CancellationToken ct) => h.UseBenefitAsync(r, memberId, benefitId, ct),
+        "GetMemberMessages" => (HttpRequest r, string memberId, MemberHandlers h, CancellationToken ct) => h.GetMessagesAsync(r, memberId, ct),
+        "RunJob" => (HttpRequest r, string job, JobHandlers h, CancellationToken ct) => h.RunAsync(r, job, ct),
         _ => throw new InvalidOperationException($"Route {name} has no local handler."),
     };
 }

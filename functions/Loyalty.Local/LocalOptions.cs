@@ -30,6 +30,12 @@ public sealed class LocalOptions
     /// <summary>Longest wait between polls of an empty queue, in milliseconds.</summary>
     public int MaxPollDelayMilliseconds { get; set; } = 1000;
 
+    /// <summary>Run the timer jobs on their schedules (tests turn this off and run jobs through the admin route).</summary>
+    public bool RunTimers { get; set; } = true;
+
+    /// <summary>Let tests set the clock with <c>POST /_local/clock</c> (admin key). Never for a real run.</summary>
+    public bool TestClock { get; set; }
+
     /// <summary>Problems with these settings, each naming the setting.</summary>
     public IReadOnlyList<string> Validate()
     {

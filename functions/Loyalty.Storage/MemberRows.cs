@@ -43,6 +43,20 @@ internal static class MemberRows
 
     public static string RedemptionKey(string requestId) => "redemption|" + requestId;
 
+    public const string MessagePrefix = "msg|";
+
+    public const string MessagePrefixEnd = "msg}";
+
+    public static string MessageKey(string messageId) => MessagePrefix + messageId;
+
+    public static TableEntity MessageRow(string memberId, OutboxMessage message) =>
+        new(memberId, MessageKey(message.MessageId))
+        {
+            ["Kind"] = message.Kind,
+            ["CreatedAt"] = message.CreatedAt,
+            ["Data"] = Serialize(message, memberId, "message"),
+        };
+
     public static TableEntity StateRow(MemberState state)
     {
         var data = Serialize(state, state.MemberId, "state");
@@ -78,12 +92,15 @@ internal static class MemberRows
             ["SourceEventId"] = entry.SourceEventId,
             ["BalanceAfter"] = entry.BalanceAfter,
             ["DebtChange"] = entry.DebtChange,
+            ["PendingChange"] = entry.PendingChange,
             ["Lots"] = Serialize(entry.Lots, memberId, "ledger lots"),
         };
         AddIfPresent(row, "OrderId", entry.OrderId, memberId);
         AddIfPresent(row, "RewardId", entry.RewardId, memberId);
         AddIfPresent(row, "Reason", entry.Reason, memberId);
         AddIfPresent(row, "Actor", entry.Actor, memberId);
+        AddIfPresent(row, "TierId", entry.TierId, memberId);
+        AddIfPresent(row, "BenefitId", entry.BenefitId, memberId);
         return row;
     }
 
@@ -126,11 +143,14 @@ internal static class MemberRows
             At = Required(row, "At", row.GetDateTimeOffset("At")),
             Lots = string.IsNullOrEmpty(lots) ? [] : JsonSerializer.Deserialize<List<LotChange>>(lots, Json) ?? [],
             DebtChange = row.GetInt64("DebtChange") ?? 0,
+            PendingChange = row.GetInt64("PendingChange") ?? 0,
             BalanceAfter = row.GetInt64("BalanceAfter") ?? 0,
             OrderId = row.GetString("OrderId"),
             RewardId = row.GetString("RewardId"),
             Reason = row.GetString("Reason"),
             Actor = row.GetString("Actor"),
+            TierId = row.GetString("TierId"),
+            BenefitId = row.GetString("BenefitId"),
         };
     }
 

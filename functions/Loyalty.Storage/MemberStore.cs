@@ -120,7 +120,7 @@ public sealed class MemberStore
             throw new ArgumentException("An existing member must be committed against the ETag it was loaded with.", nameof(loaded));
         }
 
-        var actionCount = 2 + decision.Entries.Count + (decision.Order is null ? 0 : 1) + (decision.Redemption is null ? 0 : 1);
+        var actionCount = 2 + decision.Entries.Count + decision.Messages.Count + (decision.Order is null ? 0 : 1) + (decision.Redemption is null ? 0 : 1);
         if (actionCount > MaxBatchActions)
         {
             throw new ArgumentException(
@@ -170,6 +170,11 @@ public sealed class MemberStore
         {
             RequireKey(redemption.RequestId, nameof(decision));
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.RedemptionRow(memberId, redemption)));
+        }
+
+        foreach (var message in decision.Messages)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.MessageRow(memberId, message)));
         }
 
         try
@@ -263,6 +268,20 @@ public sealed class MemberStore
 
         entries.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         return entries;
+    }
+
+    /// <summary>The member's outbox messages, newest first (a partition query over the <c>msg|</c> rows).</summary>
+    public async Task<IReadOnlyList<OutboxMessage>> GetMessagesAsync(string memberId, CancellationToken ct)
+    {
+        RequireKey(memberId, nameof(memberId));
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {memberId} and RowKey ge {MemberRows.MessagePrefix} and RowKey lt {MemberRows.MessagePrefixEnd}");
+        var messages = new List<OutboxMessage>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
+        {
+            messages.Add(MemberRows.Deserialize<OutboxMessage>(row));
+        }
+
+        return [.. messages.OrderByDescending(m => m.CreatedAt).ThenBy(m => m.MessageId, StringComparer.Ordinal)];
     }
 
     private static string LedgerFilter(string memberId) =>

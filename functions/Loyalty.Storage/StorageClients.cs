@@ -47,6 +47,7 @@ public sealed class StorageClients
 
         Members = TableService.GetTableClient(options.MembersTable);
         Orders = TableService.GetTableClient(options.OrdersTable);
+        Schedule = TableService.GetTableClient(options.ScheduleTable);
         Events = QueueService.GetQueueClient(options.EventsQueue);
         Poison = QueueService.GetQueueClient(options.PoisonQueue);
     }
@@ -69,17 +70,21 @@ public sealed class StorageClients
     /// <summary>The order-to-member index table.</summary>
     public TableClient Orders { get; }
 
+    /// <summary>The timer jobs' index table.</summary>
+    public TableClient Schedule { get; }
+
     /// <summary>The events queue.</summary>
     public QueueClient Events { get; }
 
     /// <summary>The poison queue.</summary>
     public QueueClient Poison { get; }
 
-    /// <summary>Creates both tables and both queues where they are missing.</summary>
+    /// <summary>Creates the tables and queues where they are missing.</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct)
     {
         await Members.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
         await Orders.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        await Schedule.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
         await Events.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
         await Poison.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
     }

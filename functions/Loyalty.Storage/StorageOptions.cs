@@ -29,6 +29,9 @@ public sealed partial class StorageOptions
     /// <summary>Table of the order-to-member index (routes refunds that do not name their customer).</summary>
     public string OrdersTable { get; set; } = "orders";
 
+    /// <summary>Table of the timer jobs' index partitions (<c>expiry|{day}</c>, ...) and their progress.</summary>
+    public string ScheduleTable { get; set; } = "schedule";
+
     /// <summary>The queue every event travels through.</summary>
     public string EventsQueue { get; set; } = "loyalty-events";
 
@@ -82,6 +85,12 @@ public sealed partial class StorageOptions
         if (OrdersTable is null || !TableName().IsMatch(OrdersTable) || string.Equals(OrdersTable, "tables", StringComparison.OrdinalIgnoreCase) || string.Equals(OrdersTable, MembersTable, StringComparison.OrdinalIgnoreCase))
         {
             errors.Add($"{prefix}OrdersTable: a table name is 3 to 63 letters or digits, starting with a letter, not 'tables' and not the members table.");
+        }
+
+        if (ScheduleTable is null || !TableName().IsMatch(ScheduleTable) || string.Equals(ScheduleTable, "tables", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(ScheduleTable, MembersTable, StringComparison.OrdinalIgnoreCase) || string.Equals(ScheduleTable, OrdersTable, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{prefix}ScheduleTable: a table name is 3 to 63 letters or digits, starting with a letter, not 'tables' and not another table of the app.");
         }
 
         CheckQueueName(errors, prefix + "EventsQueue", EventsQueue);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Loyalty.App;
 using Loyalty.App.Configuration;
+using Loyalty.App.Jobs;
 using Loyalty.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -16,6 +17,7 @@ public sealed class ParityTests
 {
     private static readonly string FunctionsDir = Path.Combine(RepoPaths.Root, "functions", "Loyalty.Functions");
 
+    // Queue holds the queue setting of a queue trigger, or the schedule setting of a timer.
     private sealed record FunctionInfo(string Name, string Trigger, string? Method, string? Route, string? Queue, int BodyStatements);
 
     private static List<FunctionInfo> ReadFunctions()
@@ -37,6 +39,7 @@ public sealed class ParityTests
                 var triggers = method.ParameterList.Parameters.SelectMany(p => p.AttributeLists.SelectMany(l => l.Attributes)).ToList();
                 var http = triggers.FirstOrDefault(a => a.Name.ToString() == "HttpTrigger");
                 var queue = triggers.FirstOrDefault(a => a.Name.ToString() == "QueueTrigger");
+                var timer = triggers.FirstOrDefault(a => a.Name.ToString() == "TimerTrigger");
                 if (http is not null)
                 {
                     var args = http.ArgumentList!.Arguments;
@@ -48,6 +51,12 @@ public sealed class ParityTests
                 else if (queue is not null)
                 {
                     functions.Add(new FunctionInfo(name, "queue", null, null, Literal(queue.ArgumentList!.Arguments[0].Expression), statements));
+                }
+                else if (timer is not null)
+                {
+                    // RunOnStartup would run every job at each cold start; it must stay off (the default).
+                    Assert.DoesNotContain(timer.ArgumentList!.Arguments, a => a.NameEquals?.Name.Identifier.Text == "RunOnStartup");
+                    functions.Add(new FunctionInfo(name, "timer", null, null, Literal(timer.ArgumentList!.Arguments[0].Expression), statements));
                 }
                 else
                 {
@@ -63,6 +72,9 @@ public sealed class ParityTests
     {
         LiteralExpressionSyntax literal => literal.Token.ValueText,
         InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.Text: "nameof" } } nameOf => nameOf.ArgumentList.Arguments[0].Expression.ToString().Split('.')[^1],
+
+        // ScheduledJobs' constants are nameof their own names (checked below), so the name is the value.
+        MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.Text: "ScheduledJobs" } } member => member.Name.Identifier.Text,
         _ => throw new InvalidOperationException($"Expected a literal, found '{expression}'."),
     };
 
@@ -107,6 +119,19 @@ public sealed class ParityTests
         foreach (var queue in HostContract.Queues)
         {
             Assert.Equal($"%{queue.QueueSetting}%", queues[queue.Name]);
+        }
+    }
+
+    [Fact]
+    public void Every_timer_of_the_local_host_is_a_timer_trigger_on_its_schedule_setting()
+    {
+        var timers = ReadFunctions().Where(f => f.Trigger == "timer").ToDictionary(f => f.Name, f => f.Queue);
+
+        Assert.Equal(HostContract.Timers.Select(t => t.Name).Order(), timers.Keys.Order());
+        foreach (var timer in HostContract.Timers)
+        {
+            Assert.Equal($"%{timer.ScheduleSetting}%", timers[timer.Name]);
+            Assert.Equal(timer.Name, typeof(ScheduledJobs).GetField(timer.Name)?.GetRawConstantValue());
         }
     }
 

@@ -98,8 +98,9 @@ public sealed class RedemptionTests(ServiceFixture service)
         }
         while (token is not null);
 
-        // Sign-up bonus, the purchase and three redemptions: five entries, newest first, none twice.
-        Assert.Equal([5L, 4, 3, 2, 1], seen);
+        // Sign-up bonus, the purchase, the move to Silver it made (500.00 of spend) and three
+        // redemptions: six entries, newest first, none twice.
+        Assert.Equal([6L, 5, 4, 3, 2, 1], seen);
     }
 
     [Fact]

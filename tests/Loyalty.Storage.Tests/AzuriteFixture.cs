@@ -18,6 +18,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         {
             ConnectionString = Azurite.ConnectionString,
             MembersTable = "members" + id,
+            ScheduleTable = "schedule" + id,
             EventsQueue = "events-" + id,
             PoisonQueue = "poison-" + id,
         };

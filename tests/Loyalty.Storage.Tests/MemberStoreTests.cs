@@ -21,9 +21,14 @@ public sealed class MemberStoreTests(AzuriteFixture fixture) : IClassFixture<Azu
         {
             Outcome = DecisionOutcome.Applied,
             State = state,
-            Entries = [Given.Entry(1, "evt-1") with { OrderId = "order-1001" }, Given.Entry(2, "evt-1", -50, LedgerKinds.Redeemed) with { RewardId = "free-shipping", Reason = "why: \"quoted\" ünïcode", Actor = "admin@shop", DebtChange = 3 }],
+            Entries = [Given.Entry(1, "evt-1") with { OrderId = "order-1001", PendingChange = 40, TierId = "gold" }, Given.Entry(2, "evt-1", -50, LedgerKinds.Redeemed) with { RewardId = "free-shipping", Reason = "why: \"quoted\" ünïcode", Actor = "admin@shop", DebtChange = 3, BenefitId = "free-delivery" }],
             Order = order,
             Redemption = redemption,
+            Messages =
+            [
+                new OutboxMessage { MessageId = "evt-1:tier-up", Kind = MessageKinds.TierChanged, CreatedAt = Given.T0, TierId = "gold", Text = "Welcome to Gold!", Balance = 343 },
+                new OutboxMessage { MessageId = "evt-1", Kind = MessageKinds.ExpiryReminder, CreatedAt = Given.T0.AddSeconds(1), Points = 100, Date = new DateOnly(2027, 5, 31), Text = "100 points expire", Balance = 343 },
+            ],
         };
 
         var empty = await store.LoadAsync(memberId, "order-1001", "req-1", Ct);
@@ -44,6 +49,9 @@ public sealed class MemberStoreTests(AzuriteFixture fixture) : IClassFixture<Azu
             Assert.Equal(expected.Lots, actual.Lots);
             Assert.Equal(expected, actual with { Lots = expected.Lots });
         }
+
+        // Messages come back newest first.
+        Assert.Equal(decision.Messages.Reverse(), await store.GetMessagesAsync(memberId, Ct));
     }
 
     [Fact]
@@ -400,7 +408,17 @@ public sealed class MemberStoreTests(AzuriteFixture fixture) : IClassFixture<Azu
         Assert.NotNull(actual);
         Assert.Equal(expected.Lots, actual.Lots);
         Assert.Equal(expected.Redemptions.OrderBy(p => p.Key, StringComparer.Ordinal), actual.Redemptions.OrderBy(p => p.Key, StringComparer.Ordinal));
-        Assert.Equal(expected, actual with { Lots = expected.Lots, Redemptions = expected.Redemptions });
+        Assert.Equal(expected.Pending, actual.Pending);
+        Assert.Equal(expected.Qualifying, actual.Qualifying);
+        Assert.Equal(expected.BenefitUses.OrderBy(p => p.Key, StringComparer.Ordinal), actual.BenefitUses.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(expected, actual with
+        {
+            Lots = expected.Lots,
+            Redemptions = expected.Redemptions,
+            Pending = expected.Pending,
+            Qualifying = expected.Qualifying,
+            BenefitUses = expected.BenefitUses,
+        });
         Assert.Equal(expected.EnrolledAt.Offset, actual.EnrolledAt.Offset);
     }
 

@@ -1,5 +1,6 @@
 using Loyalty.App.Http;
 using Loyalty.App.Intake;
+using Loyalty.App.Jobs;
 using Loyalty.App.Processing;
 using Loyalty.Storage;
 using Microsoft.Extensions.Configuration;
@@ -37,6 +38,9 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<RequestCounter>()));
         services.AddSingleton<MemberStore>();
         services.AddSingleton<OrderIndex>();
+        services.AddSingleton<ScheduleIndex>();
+        services.AddSingleton<ScheduledJobs>();
+        services.AddSingleton<JobHandlers>();
         services.AddSingleton<EventQueue>();
         services.AddSingleton<MemberCommands>();
         services.AddSingleton<EventMessageHandler>();

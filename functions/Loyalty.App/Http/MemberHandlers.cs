@@ -58,7 +58,7 @@ public sealed class MemberHandlers(
             return Problems.Invalid("continuationToken", "The continuation token is not one this service gave out.");
         }
 
-        return Results.Json(MemberView.From(state, history, program), EventEnvelope.Json);
+        return Results.Json(MemberView.From(state, history, program, clock.GetUtcNow()), EventEnvelope.Json);
     }
 
     /// <summary>
@@ -158,6 +158,71 @@ public sealed class MemberHandlers(
         };
     }
 
+    /// <summary>
+    /// <c>POST /api/members/{memberId}/benefits/{benefitId}/uses</c> <c>{ requestId, note? }</c>: records
+    /// one use of a tier benefit (201), or the same use again (200), or refuses with the reason.
+    /// </summary>
+    public async Task<IResult> UseBenefitAsync(HttpRequest request, string memberId, string benefitId, CancellationToken ct)
+    {
+        if (Refuse(request, memberId) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!Keys.IsValid(benefitId))
+        {
+            return Problems.InvalidId("benefitId");
+        }
+
+        var (body, problem) = await RequestReading.ReadJsonAsync<BenefitUseRequest>(request, MaxJsonBody, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Keys.IsValid(body!.RequestId))
+        {
+            return Problems.InvalidId("requestId", "required, unique per use");
+        }
+
+        if (body.Note is { Length: > 500 } || (body.Note?.Any(char.IsControl) ?? false))
+        {
+            return Problems.Invalid("note", "note is at most 500 characters, without control characters.");
+        }
+
+        var evt = new BenefitUsed($"benefit:{memberId}:{benefitId}:{body.RequestId}", memberId, clock.GetUtcNow(), body.RequestId!, benefitId, body.Note);
+        var result = await commands.ApplyAsync(evt, ct);
+        return result.Outcome switch
+        {
+            DecisionOutcome.Applied => Results.Json(BenefitUseView(result.State!, benefitId, body.RequestId!), EventEnvelope.Json, statusCode: StatusCodes.Status201Created),
+            DecisionOutcome.AlreadyApplied => Results.Json(BenefitUseView(result.State!, benefitId, body.RequestId!), EventEnvelope.Json, statusCode: StatusCodes.Status200OK),
+            DecisionOutcome.Refused => Refused(result.Decision.Refusals),
+            _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} for a benefit use."),
+        };
+    }
+
+    /// <summary><c>GET /api/members/{memberId}/messages</c>: the member's outbox (reminders, birthday offers, tier notices), newest first.</summary>
+    public async Task<IResult> GetMessagesAsync(HttpRequest request, string memberId, CancellationToken ct)
+    {
+        if (Refuse(request, memberId) is { } refused)
+        {
+            return refused;
+        }
+
+        if (await store.GetStateAsync(memberId, ct) is null)
+        {
+            return Problems.MemberNotFound();
+        }
+
+        return Results.Json(new MessagesView(memberId, await store.GetMessagesAsync(memberId, ct)), EventEnvelope.Json);
+    }
+
+    private BenefitUseResult BenefitUseView(MemberState state, string benefitId, string requestId)
+    {
+        var benefit = MemberView.BenefitsOf(state, program, clock.GetUtcNow()).First(b => b.BenefitId == benefitId);
+        return new BenefitUseResult(requestId, benefit);
+    }
+
     // Every member route needs the admin key and a member id that keeps to the key rules.
     private IResult? Refuse(HttpRequest request, string memberId) =>
         !AdminKey.IsAuthorized(request, options.Value.AdminKey) ? Problems.Unauthorized()
@@ -169,8 +234,8 @@ public sealed class MemberHandlers(
         var refusal = refusals.Count > 0 ? refusals[0] : new Refusal(RefusalCodes.Invalid, "Refused.");
         var status = refusal.Code switch
         {
-            RefusalCodes.UnknownMember => StatusCodes.Status404NotFound,
-            RefusalCodes.InsufficientPoints or RefusalCodes.LimitReached => StatusCodes.Status409Conflict,
+            RefusalCodes.UnknownMember or RefusalCodes.UnknownBenefit => StatusCodes.Status404NotFound,
+            RefusalCodes.InsufficientPoints or RefusalCodes.LimitReached or RefusalCodes.QuotaUsedUp or RefusalCodes.NotInTier => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status422UnprocessableEntity,
         };
         return Problems.Create(status, refusal.Code, "The request was refused.", refusal.Message);
@@ -192,6 +257,14 @@ public sealed class MemberHandlers(
     private sealed record RedemptionRequest(string? RewardId, string? RequestId);
 
     private sealed record AdjustmentRequest(long? Points, string? Reason, string? Actor, string? RequestId);
+
+    private sealed record BenefitUseRequest(string? RequestId, string? Note);
+
+    /// <summary>A recorded benefit use and where the benefit stands after it.</summary>
+    public sealed record BenefitUseResult(string RequestId, MemberView.BenefitView Benefit);
+
+    /// <summary>The member's outbox.</summary>
+    public sealed record MessagesView(string MemberId, IReadOnlyList<OutboxMessage> Messages);
 
     /// <summary>A redemption as the API shows it.</summary>
     public sealed record RedemptionView(string RequestId, string RewardId, string Code, long PointsSpent, long Balance, DateTimeOffset RedeemedAt, bool Reversed);

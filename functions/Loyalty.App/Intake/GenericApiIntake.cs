@@ -19,6 +19,7 @@ public static class GenericApiIntake
     [
         EventEnvelope.Types.MemberEnrolled, EventEnvelope.Types.PurchaseCompleted,
         EventEnvelope.Types.OrderRefunded, EventEnvelope.Types.OrderCancelled,
+        EventEnvelope.Types.ReferralRecorded,
     ];
 
     /// <summary>Maps one signed API call. Never throws for any body or headers.</summary>

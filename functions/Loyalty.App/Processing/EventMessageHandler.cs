@@ -24,6 +24,7 @@ public abstract record MessageOutcome
 /// </summary>
 public sealed class EventMessageHandler(
     MemberCommands commands,
+    MemberStore members,
     OrderIndex orders,
     EventQueue queue,
     IOptions<ProcessingOptions> options,
@@ -89,6 +90,12 @@ public sealed class EventMessageHandler(
         if (validation.Count > 0)
         {
             return (await PoisonAsync(body, $"invalid event: {validation[0].Field}: {validation[0].Message}", dequeueCount, ct), string.Empty);
+        }
+
+        if (evt is ReferralRewarded referral && !await members.HasMarkerAsync(referral.FriendId, referral.FriendEventId, ct))
+        {
+            // Sent just before the friend's order was committed; that commit may still be on its way.
+            return (null, $"the referred friend's order {referral.FriendEventId} is not committed yet");
         }
 
         var result = await commands.ApplyAsync(evt, ct);

@@ -20,6 +20,8 @@ public sealed record ApplyResult(DecisionOutcome Outcome, MemberState? State, De
 public sealed class MemberCommands(
     MemberStore store,
     OrderIndex orders,
+    ScheduleIndex schedule,
+    EventQueue queue,
     LoyaltyProgram program,
     IOptions<ProcessingOptions> options,
     TimeProvider clock,
@@ -47,6 +49,15 @@ public sealed class MemberCommands(
             if (decision.Outcome != DecisionOutcome.Applied)
             {
                 return new ApplyResult(decision.Outcome, loaded.State, decision);
+            }
+
+            // Index rows and follow-ups go out before the commit: a job then always finds a member
+            // the commit made due, and a follow-up waits for this event's marker (see
+            // EventMessageHandler), so a commit that fails leaves only harmless traces.
+            await schedule.AddAsync(evt.MemberId, Schedule.Added(loaded.State, decision.State), ct);
+            if (decision.FollowUps.Count > 0)
+            {
+                await queue.SendAsync(decision.FollowUps, ct);
             }
 
             var status = await store.CommitAsync(loaded, evt.EventId, decision, ct);

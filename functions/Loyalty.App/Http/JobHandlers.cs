@@ -1,0 +1,31 @@
+using Loyalty.App.Configuration;
+using Loyalty.App.Jobs;
+using Loyalty.Core;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Loyalty.App.Http;
+
+/// <summary><c>POST /api/admin/jobs/{job}/runs</c>: runs a timer job now, as its timer would (admin key).</summary>
+public sealed class JobHandlers(ScheduledJobs jobs, IOptions<LoyaltyOptions> options, TimeProvider clock)
+{
+    /// <summary>Runs <paramref name="job"/> as of now and answers with the days it finished and the events it queued.</summary>
+    public async Task<IResult> RunAsync(HttpRequest request, string job, CancellationToken ct)
+    {
+        if (!AdminKey.IsAuthorized(request, options.Value.AdminKey))
+        {
+            return Problems.Unauthorized();
+        }
+
+        if (!ScheduledJobs.Names.Contains(job))
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "unknown-job", "There is no such job.", $"The jobs are {string.Join(", ", ScheduledJobs.Names)}.", "job");
+        }
+
+        var run = await jobs.RunAsync(job, clock.GetUtcNow(), ct);
+        return Results.Json(run, EventEnvelope.Json);
+    }
+
+    /// <summary>The timer entry point of both hosts.</summary>
+    public Task<JobRun> RunScheduledAsync(string job, CancellationToken ct) => jobs.RunAsync(job, clock.GetUtcNow(), ct);
+}

@@ -1,0 +1,33 @@
+using Loyalty.App.Http;
+using Loyalty.App.Jobs;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Loyalty.Functions;
+
+/// <summary>
+/// The timer jobs, on <c>%Setting%</c> schedules (UTC on Linux, so each runs hourly and the job
+/// works out which program-local days are due). RunOnStartup stays off: a job runs on its
+/// schedule or through <c>POST /api/admin/jobs/{job}/runs</c>, never on every cold start.
+/// </summary>
+public sealed class TimerFunctions(JobHandlers jobs)
+{
+    [Function(ScheduledJobs.ActivatePendingPoints)]
+    public Task ActivatePendingPoints([TimerTrigger("%ActivatePendingPointsSchedule%")] TimerInfo timer, CancellationToken ct) =>
+        jobs.RunScheduledAsync(ScheduledJobs.ActivatePendingPoints, ct);
+
+    [Function(ScheduledJobs.ExpirePoints)]
+    public Task ExpirePoints([TimerTrigger("%ExpirePointsSchedule%")] TimerInfo timer, CancellationToken ct) =>
+        jobs.RunScheduledAsync(ScheduledJobs.ExpirePoints, ct);
+
+    [Function(ScheduledJobs.RemindExpiringPoints)]
+    public Task RemindExpiringPoints([TimerTrigger("%RemindExpiringPointsSchedule%")] TimerInfo timer, CancellationToken ct) =>
+        jobs.RunScheduledAsync(ScheduledJobs.RemindExpiringPoints, ct);
+
+    [Function(ScheduledJobs.BirthdayOffers)]
+    public Task BirthdayOffers([TimerTrigger("%BirthdayOffersSchedule%")] TimerInfo timer, CancellationToken ct) =>
+        jobs.RunScheduledAsync(ScheduledJobs.BirthdayOffers, ct);
+
+    [Function(ScheduledJobs.ReviewTiers)]
+    public Task ReviewTiers([TimerTrigger("%ReviewTiersSchedule%")] TimerInfo timer, CancellationToken ct) =>
+        jobs.RunScheduledAsync(ScheduledJobs.ReviewTiers, ct);
+}
