@@ -177,6 +177,7 @@ module api 'app/api.bicep' = {
     deploymentContainerName: deploymentContainerName
     membersTable: storage.outputs.membersTable
     ordersTable: storage.outputs.ordersTable
+    scheduleTable: storage.outputs.scheduleTable
     eventsQueue: storage.outputs.eventsQueue
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     secretUris: keyVault.outputs.secretUris

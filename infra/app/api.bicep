@@ -16,6 +16,7 @@ param storageAccountName string
 param deploymentContainerName string
 param membersTable string
 param ordersTable string
+param scheduleTable string
 param eventsQueue string
 param applicationInsightsName string
 
@@ -128,6 +129,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Loyalty__Storage__ManagedIdentityClientId: identityClientId
     Loyalty__Storage__MembersTable: membersTable
     Loyalty__Storage__OrdersTable: ordersTable
+    Loyalty__Storage__ScheduleTable: scheduleTable
     EventsQueue: eventsQueue
 
     // Timer schedules (HostContract.Timers), six-field NCRONTAB in UTC, staggered through the hour.

@@ -1,4 +1,4 @@
-// One account for everything: the member and order tables, the events queue and its poison
+// One account for everything: the member, order and schedule tables, the events queue and its poison
 // queue, the Functions host's own blobs and the Flex Consumption deployment package. Keys are
 // off (allowSharedKeyAccess false): every caller signs in with Microsoft Entra ID.
 param name string
@@ -11,6 +11,9 @@ param membersTable string = 'members'
 
 @description('Table of the order-to-member index (Loyalty__Storage__OrdersTable).')
 param ordersTable string = 'orders'
+
+@description('Table of the timer jobs\' index partitions and progress (Loyalty__Storage__ScheduleTable).')
+param scheduleTable string = 'schedule'
 
 @description('Queue every event travels through (EventsQueue); its poison queue is {name}-poison.')
 param eventsQueue string = 'loyalty-events'
@@ -82,6 +85,11 @@ resource orders 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-
   name: ordersTable
 }
 
+resource schedule 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' = {
+  parent: tableService
+  name: scheduleTable
+}
+
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
   parent: account
   name: 'default'
@@ -103,5 +111,6 @@ output blobEndpoint string = account.properties.primaryEndpoints.blob
 output deploymentContainerName string = deploymentContainer.name
 output membersTable string = members.name
 output ordersTable string = orders.name
+output scheduleTable string = schedule.name
 output eventsQueue string = events.name
 output poisonQueue string = poison.name

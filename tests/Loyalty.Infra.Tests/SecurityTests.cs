@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Loyalty.App.Configuration;
+using Loyalty.Storage;
 using Xunit;
 
 namespace Loyalty.Infra.Tests;
@@ -29,7 +30,9 @@ public sealed partial class SecurityTests
     [Fact]
     public void Storage_holds_the_tables_and_both_queues()
     {
-        Assert.Equal(2, CompiledTemplate.OfType("Microsoft.Storage/storageAccounts/tableServices/tables").Count);
+        // One table for each table setting of StorageOptions.
+        var tableSettings = typeof(StorageOptions).GetProperties().Count(p => p.Name.EndsWith("Table", StringComparison.Ordinal));
+        Assert.Equal(tableSettings, CompiledTemplate.OfType("Microsoft.Storage/storageAccounts/tableServices/tables").Count);
         Assert.Equal(2, CompiledTemplate.OfType("Microsoft.Storage/storageAccounts/queueServices/queues").Count);
         Assert.Single(CompiledTemplate.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"));
     }

@@ -78,6 +78,7 @@ public static class SettingsCatalog
             new(Name(storage, nameof(StorageOptions.ManagedIdentityClientId)), IsSecret: false, InAzure: true, InLocalSample: false, typeof(StorageOptions), nameof(StorageOptions.ManagedIdentityClientId)),
             new(Name(storage, nameof(StorageOptions.MembersTable)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.MembersTable)),
             new(Name(storage, nameof(StorageOptions.OrdersTable)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.OrdersTable)),
+            new(Name(storage, nameof(StorageOptions.ScheduleTable)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.ScheduleTable)),
             new(HostContract.EventsQueueSetting, IsSecret: false, InAzure: true, InLocalSample: true),
 
             // Secrets.
