@@ -32,10 +32,15 @@ public sealed class DemoSeed(MemberCommands commands, TimeProvider clock)
         yield return Purchase("demo-ada", "D-1002", now.AddDays(-12), null, ("SKU-CUP", "Teaware", 4, 12.00m, 0m));
         yield return new RedemptionRequested("redeem:demo-ada:demo-1", "demo-ada", now.AddDays(-10), "demo-1", "usd-5-off", "LOY-DEMOADA5OFF");
 
+        // Ada reaches Gold (1,500.00 of rolling spend) and uses one of its two free deliveries this month.
+        yield return Purchase("demo-ada", "D-1003", now.AddDays(-3), null, ("SKU-SAMOVAR", "Teaware", 1, 1450.00m, 0m));
+        yield return new BenefitUsed("benefit:demo-ada:free-delivery:demo-1", "demo-ada", now.AddDays(-2), "demo-1", "free-delivery", "order D-1003");
+
         var grace = new MemberProfile("grace@example.com", "Grace", "Hopper", new DateOnly(1985, 2, 9));
         yield return new MemberEnrolled("demo:grace:enrolled", "demo-grace", now.AddDays(-30), grace);
         yield return Purchase("demo-grace", "D-2001", now.AddDays(-29), null, ("SKU-BEANS", "Coffee", 3, 16.00m, 0m), ("SKU-GRINDER", "Equipment", 1, 129.00m, 10.00m));
         yield return new OrderRefunded("demo:order:D-2001:refund:R-1", "demo-grace", now.AddDays(-20), "D-2001", "R-1", [new RefundLine("D-2001-2", 1, 119.00m)]);
+        yield return Purchase("demo-grace", "D-2002", now.AddDays(-6), null, ("SKU-ESPRESSO", "Equipment", 1, 520.00m, 20.00m));
 
         var linus = new MemberProfile("linus@example.com", "Linus", "Torvalds");
         yield return Purchase("demo-linus", "D-3001", now.AddDays(-5), linus, ("SKU-KETTLE", "Equipment", 1, 89.99m, 0m), ("SKU-FILTER", "Coffee", 2, 4.50m, 0m));

@@ -9,7 +9,7 @@ using Loyalty.Testing;
 namespace Loyalty.EndToEnd.Tests;
 
 /// <summary>One Azurite and one local host process shared by the end-to-end tests of a collection.</summary>
-public sealed class ServiceFixture : IAsyncLifetime
+public class ServiceFixture : IAsyncLifetime
 {
     private Azurite? _azurite;
     private LocalHost? _host;
@@ -29,12 +29,16 @@ public sealed class ServiceFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _azurite = await Azurite.StartAsync();
-        _host = await LocalHost.StartAsync(_azurite.ConnectionString);
+        _host = await LocalHost.StartAsync(_azurite.ConnectionString, HostSettings);
         Client = _host.CreateClient();
     }
 
+    /// <summary>Settings laid over the test defaults of <see cref="LocalHost"/>.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? HostSettings => null;
+
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         Client?.Dispose();
         if (_host is not null)
         {

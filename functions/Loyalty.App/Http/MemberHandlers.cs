@@ -192,6 +192,14 @@ public sealed class MemberHandlers(
 
         var evt = new BenefitUsed($"benefit:{memberId}:{benefitId}:{body.RequestId}", memberId, clock.GetUtcNow(), body.RequestId!, benefitId, body.Note);
         var result = await commands.ApplyAsync(evt, ct);
+
+        // A repeated request is refused by the rules once it has used up the quota itself; its
+        // marker says it is in, so it answers as the first time did.
+        if (result.Outcome == DecisionOutcome.Refused && await store.HasMarkerAsync(memberId, evt.EventId, ct))
+        {
+            result = result with { Outcome = DecisionOutcome.AlreadyApplied };
+        }
+
         return result.Outcome switch
         {
             DecisionOutcome.Applied => Results.Json(BenefitUseView(result.State!, benefitId, body.RequestId!), EventEnvelope.Json, statusCode: StatusCodes.Status201Created),

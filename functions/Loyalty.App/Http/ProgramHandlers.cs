@@ -16,7 +16,16 @@ public sealed class ProgramHandlers(LoyaltyProgram program)
             program.SignUpBonus,
             program.AllowNegativeBalance,
             program.TimeZone,
-            program.Rewards.Select(r => new RewardView(r.Id, r.Name, r.Kind, r.PointsCost, r.Value, r.Sku, r.PerMemberLimit)).ToList()),
+            program.Rewards.Select(r => new RewardView(r.Id, r.Name, r.Kind, r.PointsCost, r.Value, r.Sku, r.PerMemberLimit)).ToList(),
+            program.Tiers,
+            program.TierRules,
+            program.ExpiryMode,
+            program.PendingDays,
+            program.ReminderLeadDays,
+            program.BirthdayBonus,
+            program.ReferrerBonus,
+            program.FriendBonus,
+            program.Promotions),
         EventEnvelope.Json);
 
     /// <summary>The program as the API shows it.</summary>
@@ -28,7 +37,16 @@ public sealed class ProgramHandlers(LoyaltyProgram program)
         long SignUpBonus,
         bool AllowNegativeBalance,
         string TimeZone,
-        IReadOnlyList<RewardView> Rewards);
+        IReadOnlyList<RewardView> Rewards,
+        IReadOnlyList<Tier> Tiers,
+        TierRules TierRules,
+        ExpiryMode ExpiryMode,
+        int PendingDays,
+        IReadOnlyList<int> ReminderLeadDays,
+        long BirthdayBonus,
+        long ReferrerBonus,
+        long FriendBonus,
+        IReadOnlyList<Promotion> Promotions);
 
     /// <summary>A reward as the API shows it.</summary>
     public sealed record RewardView(string Id, string Name, RewardKind Kind, long PointsCost, decimal? Value, string? Sku, int? PerMemberLimit);
