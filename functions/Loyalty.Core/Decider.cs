@@ -254,7 +254,9 @@ public static partial class Decider
             }
         }
 
-        var spend = order.Merchandise * Math.Max(0m, cumulativeShare - order.RefundedShare);
+        // Rounded to cents on the cumulative share, so 100 of 600 takes off exactly 100.00 (the
+        // share 1/6 is not exact in decimal) and refunds that add up to the order take it all.
+        var spend = Math.Max(0m, decimal.Round(order.Merchandise * cumulativeShare, 2) - decimal.Round(order.Merchandise * order.RefundedShare, 2));
         var orders = cumulativeShare >= 1m && order.RefundedShare < 1m ? -1 : 0;
         return draft.With(s => s with
         {
