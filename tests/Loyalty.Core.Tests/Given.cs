@@ -76,4 +76,61 @@ internal static class Given
 
     public static MemberStore History(params LoyaltyEvent[] history) =>
         History(Program, [.. history.Select(e => (e, T0))]);
+
+    // Issue 4: tiers, benefits, expiry, pending points, bonuses. Timer events carry the
+    // program-local day they are about; each has the id a job would give it for that day.
+
+    /// <summary>The demo program's zone, for instants written as New York wall-clock times.</summary>
+    public static TimeZoneInfo NewYork { get; } = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+
+    /// <summary>The plain program with the demo's four tiers and tier rules (Spend, 12 months, anniversary, one level, 30 days' grace).</summary>
+    public static LoyaltyProgram Tiered { get; } = Program with
+    {
+        Tiers = LoyaltyProgram.Demo.Tiers,
+        TierRules = LoyaltyProgram.Demo.TierRules,
+    };
+
+    /// <summary>A New York wall-clock time as an instant (EST or EDT as the date says).</summary>
+    public static DateTimeOffset InNewYork(int year, int month, int day, int hour = 12, int minute = 0)
+    {
+        var local = new DateTime(year, month, day, hour, minute, 0, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, NewYork.GetUtcOffset(local));
+    }
+
+    /// <summary>Noon UTC of a day.</summary>
+    public static DateTimeOffset Utc(int year, int month, int day, int hour = 12) => new(year, month, day, hour, 0, 0, TimeSpan.Zero);
+
+    public static OrderLine Line(string lineId, decimal merchandise, string? category = "books", string? sku = null) =>
+        new(lineId, sku ?? $"SKU-{lineId}", category, 1, merchandise, 0m);
+
+    /// <summary>A paid order placed at <paramref name="at"/> (promotions run by that instant).</summary>
+    public static PurchaseCompleted PurchaseAt(string orderId, DateTimeOffset at, params OrderLine[] lines) =>
+        new($"paid:{orderId}", Member, at, orderId, "USD", lines, lines.Sum(l => l.Merchandise));
+
+    public static PurchaseCompleted PurchaseAt(string orderId, decimal merchandise, DateTimeOffset at) =>
+        PurchaseAt(orderId, at, Line("l1", merchandise));
+
+    public static BenefitUsed UseBenefit(string requestId, string benefitId, DateTimeOffset at, string? note = null) =>
+        new($"benefit:{requestId}", Member, at, requestId, benefitId, note);
+
+    public static PointsExpiryDue ExpiryDue(DateOnly asOf, DateTimeOffset at, string? eventId = null) =>
+        new(eventId ?? $"expire:{asOf:yyyyMMdd}", Member, at, asOf);
+
+    public static ExpiryReminderDue ReminderDue(DateOnly expiresOn, int leadDays, DateTimeOffset at) =>
+        new($"remind:{expiresOn:yyyyMMdd}:{leadDays}", Member, at, expiresOn, leadDays);
+
+    public static BirthdayDue BirthdayOn(DateOnly on, DateTimeOffset at, string? eventId = null) =>
+        new(eventId ?? $"birthday:{on:yyyyMMdd}", Member, at, on);
+
+    public static PendingActivationDue ActivationDue(DateOnly asOf, DateTimeOffset at, string? eventId = null) =>
+        new(eventId ?? $"activate:{asOf:yyyyMMdd}", Member, at, asOf);
+
+    public static TierReviewDue ReviewDue(DateOnly asOf, DateTimeOffset at, string? eventId = null) =>
+        new(eventId ?? $"review:{asOf:yyyyMMdd}", Member, at, asOf);
+
+    public static ReferralRecorded ReferredBy(string referrerId, string? eventId = null, string memberId = Member) =>
+        new(eventId ?? $"referral:{memberId}:{referrerId}", memberId, T0, referrerId);
+
+    /// <summary>The tier a state reads as (a null tier id is the lowest tier).</summary>
+    public static string? TierOf(MemberState? state, LoyaltyProgram program) => TierMath.Find(program, state?.TierId)?.Id;
 }
