@@ -6,14 +6,22 @@ using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Loyalty.Bench;
 using Loyalty.Local;
 using Loyalty.Storage;
 using Loyalty.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-// Purchase events through the local host on Azurite, against the same work done by bare SDK
-// calls in the same run. Both feed the queue at a bounded depth: Azurite's queue slows down
-// sharply as messages pile up, which would measure the backlog rather than the service.
+// `expiry`: the ExpirePoints job at 100,000 and 10,000 members with the same members due
+// (ExpiryBench.cs; bench/README.md).
+if (args.Length > 0 && args[0] == "expiry")
+{
+    return await ExpiryBench.RunAsync(args[1..]);
+}
+
+// Otherwise: purchase events through the local host on Azurite, against the same work done by
+// bare SDK calls in the same run. Both feed the queue at a bounded depth: Azurite's queue slows
+// down sharply as messages pile up, which would measure the backlog rather than the service.
 var events = Arg("--events", 5_000);
 var members = Arg("--members", 500);
 var depth = Arg("--depth", 200);
