@@ -46,6 +46,7 @@ internal static class ExpiryBench
             return 0;
         }
 
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         var sizes = IntList(args, "--members", [100_000, 10_000]);
         var due = Int(args, "--due", 1_000);
         var seedConcurrency = Int(args, "--seed-concurrency", 64);
@@ -263,7 +264,7 @@ internal static class ExpiryBench
     {
         var checks = new List<Check>();
         var dueIds = population.DueIds();
-        checks.Add(new("the job finished day D and only D", run.Days.Count == 1 && run.Days[0] == population.DayD, $"days {string.Join(", ", run.Days)}"));
+        checks.Add(new("the job finished day D and only D", run.Days.Count == 1 && run.Days[0] == population.DayD, $"days {string.Join(", ", run.Days.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))}"));
         checks.Add(new("one event queued per due member", run.EventsQueued == dueIds.Count, $"{run.EventsQueued} queued, {dueIds.Count} due"));
         var applied = drained.Outcomes.GetValueOrDefault("applied");
         checks.Add(new("every event applied, none retried", applied == dueIds.Count && drained.Completed == dueIds.Count && drained.Retries == 0, $"{string.Join(", ", drained.Outcomes.Select(o => $"{o.Key} {o.Value}"))}; {drained.Retries} retries"));
