@@ -86,16 +86,18 @@ public static partial class Decider
             return null;
         }
 
-        var raw = merchandise * program.EarnRate;
-        var rounded = program.Rounding switch
-        {
-            RoundingMode.Down => decimal.Floor(raw),
-            RoundingMode.Nearest => decimal.Round(raw, MidpointRounding.AwayFromZero),
-            RoundingMode.Up => decimal.Ceiling(raw),
-            _ => throw new ArgumentOutOfRangeException(nameof(program), program.Rounding, "Unknown rounding mode."),
-        };
+        var rounded = Round(merchandise * program.EarnRate, program.Rounding);
         return rounded > MaxPointsPerEvent ? null : (long)rounded;
     }
+
+    /// <summary>Rounds a points figure to a whole number the way the program says.</summary>
+    public static decimal Round(decimal points, RoundingMode mode) => mode switch
+    {
+        RoundingMode.Down => decimal.Floor(points),
+        RoundingMode.Nearest => decimal.Round(points, MidpointRounding.AwayFromZero),
+        RoundingMode.Up => decimal.Ceiling(points),
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown rounding mode."),
+    };
 
     private static Decision Enrol(MemberState? state, MemberEnrolled e, LoyaltyProgram program, DateTimeOffset now)
     {

@@ -64,12 +64,6 @@ public static class Earning
             return null;
         }
 
-        var rounded = program.Rounding switch
-        {
-            RoundingMode.Down => decimal.Floor(raw),
-            RoundingMode.Nearest => decimal.Round(raw, MidpointRounding.AwayFromZero),
-            _ => decimal.Ceiling(raw),
-        };
-        return new EarningBreakdown(@base, tierExtra, promotionExtra, bonus, (long)rounded + bonus, applied);
+        return new EarningBreakdown(@base, tierExtra, promotionExtra, bonus, (long)Decider.Round(raw, program.Rounding) + bonus, applied);
     }
 }

@@ -82,7 +82,12 @@ public sealed record TierRules
 public sealed record MonthFigures(int Year, int Month, decimal Spend, long Points, int Orders)
 {
     /// <summary>Months since year 0, for window arithmetic.</summary>
-    public int Index => (Year * 12) + Month - 1;
+    public int Index => IndexOf(Year, Month);
+
+    /// <summary>The <see cref="Index"/> of the month holding <paramref name="day"/>.</summary>
+    public static int IndexOf(DateOnly day) => IndexOf(day.Year, day.Month);
+
+    private static int IndexOf(int year, int month) => (year * 12) + month - 1;
 }
 
 /// <summary>Pure tier arithmetic: rolling figures, the tier they qualify for, review dates.</summary>
@@ -105,7 +110,7 @@ public static class TierMath
     /// <summary>The rolling figure for the program's measure on <paramref name="today"/>.</summary>
     public static decimal Rolling(IReadOnlyList<MonthFigures> months, LoyaltyProgram program, DateOnly today)
     {
-        var current = (today.Year * 12) + today.Month - 1;
+        var current = MonthFigures.IndexOf(today);
         var inWindow = months.Where(m => m.Index > current - program.TierRules.WindowMonths && m.Index <= current);
         return program.TierRules.Measure switch
         {
@@ -126,10 +131,10 @@ public static class TierMath
     /// </summary>
     public static IReadOnlyList<MonthFigures> Add(IReadOnlyList<MonthFigures> months, LoyaltyProgram program, DateOnly day, DateOnly today, decimal spend, long points, int orders)
     {
-        var current = (today.Year * 12) + today.Month - 1;
+        var current = MonthFigures.IndexOf(today);
         var oldest = current - program.TierRules.WindowMonths + 1;
         var list = months.Where(m => m.Index >= oldest).ToList();
-        var index = (day.Year * 12) + day.Month - 1;
+        var index = MonthFigures.IndexOf(day);
         if (index < oldest)
         {
             return list;
