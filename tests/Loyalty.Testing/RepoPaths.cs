@@ -6,9 +6,6 @@ public static class RepoPaths
     /// <summary>The repository root (the folder holding Loyalty.sln).</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The shared folder beside the repository (fixtures, seeds), when present.</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
-
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

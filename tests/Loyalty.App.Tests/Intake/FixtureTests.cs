@@ -6,7 +6,7 @@ using static Loyalty.App.Tests.Intake.Webhooks;
 namespace Loyalty.App.Tests.Intake;
 
 /// <summary>
-/// One test per published sample in shared/fixtures (read where they are, never copied), each
+/// One test per published sample in Fixtures/ (kept byte for byte as published; its README says where each comes from), each
 /// asserting the outcome chosen for it. The samples' amounts are not realistic and the Shopify
 /// order sample is not a paid order, so each also gets a patched variant that exercises the mapping.
 /// </summary>

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Loyalty.App.Intake;
 using Loyalty.Core;
-using Loyalty.Testing;
 using Xunit;
 
 namespace Loyalty.App.Tests.Intake;
@@ -18,10 +17,13 @@ internal static class Webhooks
 
     public static readonly DateTimeOffset ReceivedAt = new(2026, 3, 26, 12, 0, 0, TimeSpan.Zero);
 
-    public static byte[] Fixture(string name) => File.ReadAllBytes(Path.Combine(RepoPaths.Shared, "fixtures", name));
+    /// <summary>The published samples (Fixtures/README.md says where each comes from).</summary>
+    public static string FixturesFolder => Path.Combine(AppContext.BaseDirectory, "Fixtures");
+
+    public static byte[] Fixture(string name) => File.ReadAllBytes(Path.Combine(FixturesFolder, name));
 
     public static IEnumerable<string> FixtureNames() =>
-        Directory.EnumerateFiles(Path.Combine(RepoPaths.Shared, "fixtures"), "*.json").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
+        Directory.EnumerateFiles(FixturesFolder, "*.json").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
 
     public static byte[] Payload(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Payloads", name));
 
