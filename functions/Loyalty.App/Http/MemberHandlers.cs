@@ -240,9 +240,15 @@ public sealed class MemberHandlers(
     private static IResult Refused(IReadOnlyList<Refusal> refusals)
     {
         var refusal = refusals.Count > 0 ? refusals[0] : new Refusal(RefusalCodes.Invalid, "Refused.");
+        if (refusal.Code == RefusalCodes.UnknownMember)
+        {
+            // One problem type per meaning: every route answers an unknown member the same way.
+            return Problems.MemberNotFound();
+        }
+
         var status = refusal.Code switch
         {
-            RefusalCodes.UnknownMember or RefusalCodes.UnknownBenefit => StatusCodes.Status404NotFound,
+            RefusalCodes.UnknownBenefit => StatusCodes.Status404NotFound,
             RefusalCodes.InsufficientPoints or RefusalCodes.LimitReached or RefusalCodes.QuotaUsedUp or RefusalCodes.NotInTier => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status422UnprocessableEntity,
         };
