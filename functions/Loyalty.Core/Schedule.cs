@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Loyalty.Core;
 
-/// <summary>The kinds of index partition the timer jobs read (DESIGN §5).</summary>
+/// <summary>The kinds of index partition the timer jobs read (docs/ARCHITECTURE.md, "schedule").</summary>
 public static class ScheduleKinds
 {
     /// <summary><c>expiry|{yyyyMMdd}</c>: members with a lot expiring at the end of that day (reminders read it too, ahead).</summary>

@@ -5,7 +5,7 @@ using Loyalty.Core;
 
 namespace Loyalty.Storage;
 
-/// <summary>The row layout of a member partition (DESIGN §5) and the conversions to and from it.</summary>
+/// <summary>The row layout of a member partition (docs/ARCHITECTURE.md, "members") and the conversions to and from it.</summary>
 internal static class MemberRows
 {
     public const string StateKey = "state";
@@ -32,7 +32,7 @@ internal static class MemberRows
         return options;
     }
 
-    // A per-member sequence rather than DESIGN's reverse time: a total order that clock skew
+    // A per-member sequence rather than a reversed time: a total order that clock skew
     // between instances cannot break. Reversed so that ascending RowKey order is newest first.
     public static string TxKey(long sequence) =>
         TxPrefix + (MaxSequence - sequence).ToString("D12", CultureInfo.InvariantCulture);

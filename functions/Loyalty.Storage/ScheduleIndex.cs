@@ -8,7 +8,7 @@ namespace Loyalty.Storage;
 public sealed record JobDay(string Job, DateOnly Day, int Members, DateTimeOffset FinishedAt);
 
 /// <summary>
-/// The index partitions the timer jobs read (DESIGN §5): partition <c>{kind}|{key}</c>, one row
+/// The index partitions the timer jobs read (docs/ARCHITECTURE.md, "schedule"): partition <c>{kind}|{key}</c>, one row
 /// per member, kept in a table of its own so a job's query never wades through member
 /// ledgers. Also where each job records the days it has finished.
 /// </summary>
