@@ -16,18 +16,28 @@ public sealed class FixtureTests
     private const string ShopifyCustomerMember = "shopify-115310627314723950";
     private static readonly DateTimeOffset ShopifySampleTime = new(2021, 12, 31, 19, 0, 0, TimeSpan.FromHours(-5));
 
-    private static readonly string[] Covered =
-    [
-        "shopify-orders-cancelled.json",
-        "shopify-orders-paid.json",
-        "shopify-refunds-create.json",
-        "woocommerce-order-723-refunds.json",
-        "woocommerce-order-refunded.json",
-        "woocommerce-order.json",
-    ];
+    // Every published sample, the intake and topic that read it, and the outcome chosen for it
+    // as published; a sample added to Fixtures/ fails here until it is listed.
+    private static readonly Dictionary<string, (Func<byte[], IntakeResult> Read, Type Outcome)> AsPublished = new()
+    {
+        ["shopify-orders-cancelled.json"] = (b => Shopify(b, "orders/cancelled"), typeof(IntakeIgnored)),
+        ["shopify-orders-paid.json"] = (b => Shopify(b, "orders/paid"), typeof(IntakeIgnored)),
+        ["shopify-refunds-create.json"] = (b => Shopify(b, "refunds/create"), typeof(IntakeAcceptedByOrder)),
+        ["woocommerce-order-723-refunds.json"] = (b => Woo(b), typeof(IntakeRejected)),
+        ["woocommerce-order-refunded.json"] = (b => Woo(b), typeof(IntakeAccepted)),
+        ["woocommerce-order.json"] = (b => Woo(b), typeof(IntakeIgnored)),
+    };
 
     [Fact]
-    public void Every_fixture_file_has_a_parse_test() => Assert.Equal(Covered, FixtureNames());
+    public void Every_fixture_file_is_read_by_its_intake_with_the_outcome_chosen_for_it()
+    {
+        Assert.Equal(AsPublished.Keys.Order(StringComparer.Ordinal), FixtureNames());
+        foreach (var (name, (read, outcome)) in AsPublished)
+        {
+            var result = read(Fixture(name));
+            Assert.True(result.GetType() == outcome, $"{name}: {result}");
+        }
+    }
 
     [Fact]
     public void Shopify_orders_paid_sample_is_voided_so_it_is_acknowledged_without_earning()
