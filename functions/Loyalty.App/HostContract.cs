@@ -17,7 +17,7 @@ public sealed record TimerRoute(string Name, string ScheduleSetting, string Defa
 
 /// <summary>
 /// What each host must offer: the routes, queues and timers. The local host maps
-/// from this table; the parity test reads the function app's source and fails when it differs.
+/// from this table; tests/Loyalty.Functions.Tests holds the function app's generated functions.metadata against it.
 /// </summary>
 public static class HostContract
 {
