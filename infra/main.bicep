@@ -33,29 +33,54 @@ param principalType string = 'User'
 @description('Name of the resource group; defaults to rg-{environmentName}.')
 param resourceGroupName string = ''
 
-// Secrets. Admin key and API signing secret are generated when not given (newGuid can only be
-// a parameter default): re-running a plain `az deployment` without them generates new ones,
-// while azd passes the vault's current values back (main.parameters.json). The shop secrets and
-// the SMTP password may be empty at first; an empty value leaves the vault's secret as it is.
+// Secrets. azd passes every one (main.parameters.json: the vault's current value, or a random
+// one the first time). A plain `az deployment` writes those it is given and keeps the rest; on
+// its first run, createMissingSecrets=true writes a random value into each one not given, so
+// every Key Vault reference of the app resolves (the app refuses to start on one that does not).
 @secure()
-@description('Key for member reads, redemptions and /api/admin/*; generated when not given.')
-param adminKey string = '${newGuid()}${newGuid()}'
+@description('Key for adjustments, jobs and /api/admin/*, as the x-functions-key header only.')
+param adminKey string = ''
 
 @secure()
-@description('Secret that signs generic API calls (X-Loyalty-Signature); generated when not given.')
-param apiSigningSecret string = '${newGuid()}${newGuid()}'
+@description('Key for member reads, redemptions and benefit uses (the storefront\'s key); cannot mint points.')
+param storefrontKey string = ''
+
+@secure()
+@description('Secret that signs generic API calls (X-Loyalty-Signature).')
+param apiSigningSecret string = ''
+
+@secure()
+@description('The API signing secret being replaced, accepted alongside it during a rotation.')
+param apiPreviousSigningSecret string = ''
 
 @secure()
 @description('Shopify webhook signing secret (the app\'s client secret); may be set later with az keyvault secret set.')
 param shopifyWebhookSecret string = ''
 
 @secure()
+@description('The Shopify secret being replaced, accepted alongside it during a rotation.')
+param shopifyPreviousWebhookSecret string = ''
+
+@secure()
 @description('WooCommerce webhook secret; may be set later with az keyvault secret set.')
 param wooCommerceWebhookSecret string = ''
 
 @secure()
+@description('The WooCommerce secret being replaced, accepted alongside it during a rotation.')
+param wooCommercePreviousWebhookSecret string = ''
+
+@secure()
 @description('SMTP password for member messages; may be set later with az keyvault secret set.')
 param smtpPassword string = ''
+
+@description('First plain deployment only: write a random value into every secret not given. A later run with it replaces the secrets set since.')
+param createMissingSecrets bool = false
+
+@description('Private endpoints for storage and Key Vault, with the function app integrated into a new virtual network, and public network access of both turned off. Off by default: a Flex Consumption app without a virtual network needs it.')
+param privateNetworking bool = false
+
+@description('With privateNetworking: public IPv4 addresses still allowed to reach Key Vault (the deployer\'s, so azd can read the secrets back).')
+param keyVaultAllowedIpAddresses array = []
 
 @minValue(1)
 @maxValue(1000)
@@ -117,6 +142,7 @@ module storage 'core/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    privateNetworking: privateNetworking
   }
 }
 
@@ -139,10 +165,29 @@ module keyVault 'core/keyvault.bicep' = {
     location: location
     tags: tags
     adminKey: adminKey
+    storefrontKey: storefrontKey
     apiSigningSecret: apiSigningSecret
+    apiPreviousSigningSecret: apiPreviousSigningSecret
     shopifyWebhookSecret: shopifyWebhookSecret
+    shopifyPreviousWebhookSecret: shopifyPreviousWebhookSecret
     wooCommerceWebhookSecret: wooCommerceWebhookSecret
+    wooCommercePreviousWebhookSecret: wooCommercePreviousWebhookSecret
     smtpPassword: smtpPassword
+    createMissingSecrets: createMissingSecrets
+    privateNetworking: privateNetworking
+    allowedIpAddresses: keyVaultAllowedIpAddresses
+  }
+}
+
+module network 'core/network.bicep' = if (privateNetworking) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: 'vnet-${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
   }
 }
 
@@ -151,6 +196,7 @@ module rbac 'app/rbac.bicep' = {
   scope: rg
   params: {
     storageAccountName: storage.outputs.name
+    blobContainerNames: concat([storage.outputs.deploymentContainerName], storage.outputs.hostContainerNames)
     keyVaultName: keyVault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     identityPrincipalId: identity.outputs.principalId
@@ -182,6 +228,7 @@ module api 'app/api.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     secretUris: keyVault.outputs.secretUris
     maximumInstanceCount: maximumInstanceCount
+    virtualNetworkSubnetId: privateNetworking ? network!.outputs.appSubnetId : ''
     programCurrency: programCurrency
     programEarnRate: programEarnRate
     programRounding: programRounding

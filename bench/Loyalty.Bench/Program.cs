@@ -135,7 +135,7 @@ async Task<Result> BareSdkAsync(string connectionString)
 
 async Task<Result> LocalHostAsync(string connectionString)
 {
-    const string apiSecret = "bench-api-secret";
+    const string apiSecret = "bench-api-signing-secret";
     var port = FreePort();
     var app = LocalApp.Create([], new Dictionary<string, string?>
     {
@@ -145,7 +145,7 @@ async Task<Result> LocalHostAsync(string connectionString)
         ["Loyalty:Local:SeedDemo"] = "false",
         ["Loyalty:Local:QueueConcurrency"] = workers.ToString(CultureInfo.InvariantCulture),
         ["Loyalty:Api:SigningSecret"] = apiSecret,
-        ["Loyalty:AdminKey"] = "bench-admin-key",
+        ["Loyalty:AdminKey"] = "bench-admin-key-not-for-production",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Loyalty:Local:PrintHints"] = "false",
     });

@@ -25,11 +25,11 @@ public static class LocalEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapTestClock(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/_local/clock", async (HttpRequest request, TimeProvider clock, IOptions<LoyaltyOptions> options, CancellationToken ct) =>
+        app.MapPost("/_local/clock", async (HttpRequest request, TimeProvider clock, IOptions<LoyaltyOptions> options, ILogger<LocalClock> logger, CancellationToken ct) =>
         {
-            if (!AdminKey.IsAuthorized(request, options.Value.AdminKey))
+            if (AdminKey.Refuse(request, options.Value, logger) is { } refused)
             {
-                return Problems.Unauthorized();
+                return refused;
             }
 
             var (body, problem) = await RequestReading.ReadJsonAsync<ClockRequest>(request, 1024, ct);

@@ -47,21 +47,30 @@ public sealed class StartupHints(
             text.AppendLine($"    curl -i -X POST {address}/api/webhooks/shopify -H 'Content-Type: application/json' \\");
             text.AppendLine($"      -H 'X-Shopify-Topic: orders/paid' -H 'X-Shopify-Shop-Domain: demo-shop.myshopify.com' \\");
             text.AppendLine($"      -H 'X-Shopify-Hmac-Sha256: {signature}' --data-binary @{relative}");
-            text.AppendLine($"    then: curl '{address}/api/members/shopify-7001?code=<admin key>'");
+            text.AppendLine($"    then: curl '{address}/api/members/shopify-7001?code=<storefront key>'");
         }
 
         if (local.Value.SeedDemo)
         {
-            text.AppendLine("  Demo members (admin key from Loyalty:AdminKey, the local default is in appsettings.json):");
+            text.AppendLine("  Demo members (storefront key from Loyalty:StorefrontKey, the local default is in appsettings.json):");
             foreach (var id in DemoSeed.MemberIds)
             {
-                text.AppendLine($"    curl '{address}/api/members/{id}?code=<admin key>'");
+                text.AppendLine($"    curl '{address}/api/members/{id}?code=<storefront key>'");
             }
+        }
+
+        if (string.IsNullOrEmpty(options.Value.StorefrontKey))
+        {
+            text.AppendLine("  Loyalty:StorefrontKey is not set: member reads, redemptions and benefit uses need the admin key.");
         }
 
         if (string.IsNullOrEmpty(options.Value.AdminKey))
         {
-            text.AppendLine("  Loyalty:AdminKey is not set: member reads, redemptions and admin routes answer 401.");
+            text.AppendLine("  Loyalty:AdminKey is not set: adjustments and admin routes answer 401.");
+        }
+        else
+        {
+            text.AppendLine("  Admin routes take the admin key only as a header: -H 'x-functions-key: <admin key>'.");
         }
 
         Console.WriteLine(text.ToString());

@@ -27,6 +27,9 @@ param secretUris object
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
+@description('Subnet to integrate with (core/network.bicep), so storage and Key Vault are reached through their private endpoints; empty for none.')
+param virtualNetworkSubnetId string = ''
+
 @allowed([
   512
   2048
@@ -79,10 +82,14 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
+    virtualNetworkSubnetId: !empty(virtualNetworkSubnetId) ? virtualNetworkSubnetId : null
     siteConfig: {
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       http20Enabled: true
+      // Integrated: all outbound traffic (Key Vault reference resolution included) goes
+      // through the virtual network, where the private DNS zones resolve the services.
+      vnetRouteAllEnabled: !empty(virtualNetworkSubnetId)
     }
     functionAppConfig: {
       deployment: {
@@ -139,11 +146,17 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     BirthdayOffersSchedule: '0 35 * * * *'
     ReviewTiersSchedule: '0 45 * * * *'
 
-    // Secrets, as Key Vault references only.
+    // Secrets, as Key Vault references only; every one exists in the vault (core/keyvault.bicep),
+    // and the app refuses to start on a reference left unresolved. Each signing secret has a
+    // previous value accepted alongside it during a rotation (random, so unknown, otherwise).
     Loyalty__AdminKey: '@Microsoft.KeyVault(SecretUri=${secretUris.adminKey})'
+    Loyalty__StorefrontKey: '@Microsoft.KeyVault(SecretUri=${secretUris.storefrontKey})'
     Loyalty__Api__SigningSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.apiSigningSecret})'
+    Loyalty__Api__PreviousSigningSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.apiPreviousSigningSecret})'
     Loyalty__Webhooks__ShopifySecret: '@Microsoft.KeyVault(SecretUri=${secretUris.shopifyWebhookSecret})'
+    Loyalty__Webhooks__ShopifyPreviousSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.shopifyPreviousWebhookSecret})'
     Loyalty__Webhooks__WooCommerceSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.wooCommerceWebhookSecret})'
+    Loyalty__Webhooks__WooCommercePreviousSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.wooCommercePreviousWebhookSecret})'
     Loyalty__Smtp__Password: '@Microsoft.KeyVault(SecretUri=${secretUris.smtpPassword})'
 
     // Processing: MaxAttempts matches host.json's maxDequeueCount.

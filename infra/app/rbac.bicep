@@ -1,6 +1,9 @@
 // What the function app's identity may do, each assignment named with guid() over scope,
 // principal and role so a redeployment finds the same assignment instead of adding one.
 param storageAccountName string
+
+@description('The blob containers the app may use (the deployment package and the Functions host\'s own); the blob role is scoped to each.')
+param blobContainerNames array
 param keyVaultName string
 param applicationInsightsName string
 param identityPrincipalId string
@@ -36,17 +39,27 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-// The Functions host keeps its locks, timer state and keys in blobs, and Flex Consumption
-// reads the deployment package from a blob container.
-resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storageAccount.id, identityPrincipalId, roles.storageBlobDataOwner)
-  scope: storageAccount
+// Blobs only in the containers the app uses: the Flex Consumption deployment package, and the
+// Functions host's locks, timer status and keys. Nothing else in the account is readable.
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01' existing = {
+  parent: storageAccount
+  name: 'default'
+}
+
+resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' existing = [for container in blobContainerNames: {
+  parent: blobService
+  name: container
+}]
+
+resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (container, i) in blobContainerNames: {
+  name: guid(blobContainers[i].id, identityPrincipalId, roles.storageBlobDataOwner)
+  scope: blobContainers[i]
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
     principalId: identityPrincipalId
     principalType: 'ServicePrincipal'
   }
-}
+}]
 
 // The events queue and its poison queue: the trigger receives and deletes, the intake sends.
 resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {

@@ -1,5 +1,5 @@
 // One account for everything: the member, order and schedule tables, the events queue and its poison
-// queue, the Functions host's own blobs and the Flex Consumption deployment package. Keys are
+// queue, the Functions host's own blob containers and the Flex Consumption deployment package. Keys are
 // off (allowSharedKeyAccess false): every caller signs in with Microsoft Entra ID.
 param name string
 param location string
@@ -23,6 +23,16 @@ param eventsQueue string = 'loyalty-events'
 @description('Days deleted blobs and containers can be restored.')
 param softDeleteDays int = 7
 
+@description('Refuse public network access; the app reaches blobs, queues and tables through private endpoints (core/network.bicep).')
+param privateNetworking bool = false
+
+// The Functions host's own containers (locks, timer status, host keys), created here so the
+// app's blob role can be scoped to exactly these and the deployment container.
+var hostContainerNames = [
+  'azure-webjobs-hosts'
+  'azure-webjobs-secrets'
+]
+
 resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   name: name
   location: location
@@ -39,9 +49,11 @@ resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    // Open by default: a Flex Consumption app without a virtual network reaches storage over
+    // its public endpoint (Entra ID only, keys are off).
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
+      defaultAction: privateNetworking ? 'Deny' : 'Allow'
       bypass: 'AzureServices'
     }
   }
@@ -69,6 +81,14 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
     publicAccess: 'None'
   }
 }
+
+resource hostContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = [for container in hostContainerNames: {
+  parent: blobService
+  name: container
+  properties: {
+    publicAccess: 'None'
+  }
+}]
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-01' = {
   parent: account
@@ -109,6 +129,7 @@ output name string = account.name
 output id string = account.id
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output deploymentContainerName string = deploymentContainer.name
+output hostContainerNames array = [for (container, i) in hostContainerNames: hostContainers[i].name]
 output membersTable string = members.name
 output ordersTable string = orders.name
 output scheduleTable string = schedule.name

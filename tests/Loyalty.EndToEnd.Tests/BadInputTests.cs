@@ -66,7 +66,8 @@ public sealed class BadInputTests(ServiceFixture service)
     {
         foreach (var route in HostContract.HttpRoutes)
         {
-            using var request = new HttpRequestMessage(new HttpMethod(route.Method), $"api/{route.Template.Replace("{memberId}", "nobody-here", StringComparison.Ordinal)}?code={LocalHost.AdminKey}");
+            using var request = new HttpRequestMessage(new HttpMethod(route.Method), $"api/{route.Template.Replace("{memberId}", "nobody-here", StringComparison.Ordinal)}");
+            request.Headers.Add("x-functions-key", LocalHost.AdminKey);
             if (route.Method == "POST")
             {
                 request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
@@ -144,7 +145,9 @@ public sealed class BadInputTests(ServiceFixture service)
     private static Made Admin(Random random, int i)
     {
         var id = Uri.EscapeDataString(Pick(random, HostileIds));
-        var key = random.Next(2) == 0 ? $"?code={LocalHost.AdminKey}" : "?code=wrong";
+        var right = random.Next(2) == 0;
+        var key = right ? $"?code={LocalHost.StorefrontKey}" : "?code=wrong";
+        var adminKey = right ? LocalHost.AdminKey : "wrong";
         var redeem = Pick(random, ["{", "[]", "{\"rewardId\":5}", "{\"rewardId\":\"usd-5-off\",\"requestId\":\"#\"}", "null"]);
         var adjust = Pick(random, ["{\"points\":\"ten\"}", "{\"points\":0,\"reason\":\"x\"}", "{\"points\":5}", "{\"points\":1e400,\"reason\":\"x\"}", "{\"points\":5,\"reason\":\"x\"}"]);
         return (i / 12 % 3) switch
@@ -154,9 +157,10 @@ public sealed class BadInputTests(ServiceFixture service)
             {
                 Content = new StringContent(redeem, Encoding.UTF8, "application/json"),
             }),
-            _ => new("admin adjust bad body", () => new HttpRequestMessage(HttpMethod.Post, $"api/admin/members/{id}/adjustments{key}")
+            _ => new("admin adjust bad body", () => new HttpRequestMessage(HttpMethod.Post, $"api/admin/members/{id}/adjustments")
             {
                 Content = new StringContent(adjust, Encoding.UTF8, "application/json"),
+                Headers = { { "x-functions-key", adminKey } },
             }),
         };
     }

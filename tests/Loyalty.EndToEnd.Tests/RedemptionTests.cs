@@ -16,7 +16,7 @@ public sealed class RedemptionTests(ServiceFixture service)
     }
 
     private Task<HttpResponseMessage> RedeemAsync(string memberId, string rewardId, string requestId) =>
-        service.Client.PostAsJsonAsync($"api/members/{memberId}/redemptions?code={LocalHost.AdminKey}", new { rewardId, requestId });
+        service.Client.PostAsJsonAsync($"api/members/{memberId}/redemptions?code={LocalHost.StorefrontKey}", new { rewardId, requestId });
 
     [Fact]
     public async Task Twenty_concurrent_redemptions_against_a_balance_for_five_give_exactly_five()
@@ -89,7 +89,7 @@ public sealed class RedemptionTests(ServiceFixture service)
         string? token = null;
         do
         {
-            var url = $"api/members/{memberId}?pageSize=2&code={LocalHost.AdminKey}" + (token is null ? string.Empty : "&continuationToken=" + Uri.EscapeDataString(token));
+            var url = $"api/members/{memberId}?pageSize=2&code={LocalHost.StorefrontKey}" + (token is null ? string.Empty : "&continuationToken=" + Uri.EscapeDataString(token));
             var page = (await service.Client.GetFromJsonAsync<JsonObject>(url))!;
             var entries = ServiceFixture.History(page);
             Assert.InRange(entries.Count, 1, 2);

@@ -91,7 +91,7 @@ public class ServiceFixture : IAsyncLifetime
     /// <summary>GET /api/members/{id} with the admin key; null when 404.</summary>
     public async Task<JsonObject?> GetMemberAsync(string memberId, int pageSize = 100)
     {
-        using var response = await Client.GetAsync($"api/members/{Uri.EscapeDataString(memberId)}?pageSize={pageSize}&code={LocalHost.AdminKey}");
+        using var response = await Client.GetAsync($"api/members/{Uri.EscapeDataString(memberId)}?pageSize={pageSize}&code={LocalHost.StorefrontKey}");
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
             return null;

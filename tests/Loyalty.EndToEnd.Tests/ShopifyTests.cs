@@ -77,7 +77,7 @@ public sealed class ShopifyTests(ServiceFixture service)
         var rowsBefore = await service.CountMemberRowsAsync();
         var body = Payloads.ShopifyOrderPaid(810005, 6100005);
 
-        using var wrong = await service.PostShopifyAsync("orders/paid", body, signature: Testing.Signing.Base64("x"u8.ToArray(), "test-shopify-secret"));
+        using var wrong = await service.PostShopifyAsync("orders/paid", body, signature: Testing.Signing.Base64("x"u8.ToArray(), Testing.LocalHost.ShopifySecret));
         using var missing = await service.PostShopifyAsync("orders/paid", body, signature: "");
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);

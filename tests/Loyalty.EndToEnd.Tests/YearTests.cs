@@ -127,7 +127,9 @@ public sealed class YearTests(YearFixture service) : IClassFixture<YearFixture>
 
     private async Task At(string instant)
     {
-        using var response = await service.Client.PostAsJsonAsync($"_local/clock?code={LocalHost.AdminKey}", new { now = DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture) });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "_local/clock") { Content = JsonContent.Create(new { now = DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture) }) };
+        request.Headers.Add("x-functions-key", LocalHost.AdminKey);
+        using var response = await service.Client.SendAsync(request);
         response.EnsureSuccessStatusCode();
     }
 
@@ -140,7 +142,9 @@ public sealed class YearTests(YearFixture service) : IClassFixture<YearFixture>
 
     private async Task RunJob(string job, int? expectEvents)
     {
-        using var response = await service.Client.PostAsync($"api/admin/jobs/{job}/runs?code={LocalHost.AdminKey}", null);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/admin/jobs/{job}/runs");
+        request.Headers.Add("x-functions-key", LocalHost.AdminKey);
+        using var response = await service.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var run = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         if (expectEvents is { } n)
@@ -165,11 +169,11 @@ public sealed class YearTests(YearFixture service) : IClassFixture<YearFixture>
     }
 
     private Task<HttpResponseMessage> UseBenefitResponse(string benefit, string requestId) =>
-        service.Client.PostAsJsonAsync($"api/members/{M}/benefits/{benefit}/uses?code={LocalHost.AdminKey}", new { requestId, note = "test" });
+        service.Client.PostAsJsonAsync($"api/members/{M}/benefits/{benefit}/uses?code={LocalHost.StorefrontKey}", new { requestId, note = "test" });
 
     private async Task<List<JsonNode>> Messages()
     {
-        var page = (await service.Client.GetFromJsonAsync<JsonObject>($"api/members/{M}/messages?code={LocalHost.AdminKey}"))!;
+        var page = (await service.Client.GetFromJsonAsync<JsonObject>($"api/members/{M}/messages?code={LocalHost.StorefrontKey}"))!;
         return [.. page["messages"]!.AsArray().Select(m => m!)];
     }
 

@@ -96,7 +96,11 @@ public sealed partial class AppSettingsTests
     public void Secret_parameters_are_secure_and_only_reach_the_vault()
     {
         var parameters = CompiledTemplate.Root["parameters"]!.AsObject();
-        var secretParameters = new[] { "adminKey", "apiSigningSecret", "shopifyWebhookSecret", "wooCommerceWebhookSecret", "smtpPassword" };
+        var secretParameters = new[]
+        {
+            "adminKey", "storefrontKey", "apiSigningSecret", "apiPreviousSigningSecret", "shopifyWebhookSecret",
+            "shopifyPreviousWebhookSecret", "wooCommerceWebhookSecret", "wooCommercePreviousWebhookSecret", "smtpPassword",
+        };
         var vaultParameters = CompiledTemplate.Module("keyvault")["parameters"]!.AsObject();
         Assert.All(secretParameters, p =>
         {
@@ -108,7 +112,7 @@ public sealed partial class AppSettingsTests
         // secret parameter at all, only the secrets' URIs.
         var vaultSecrets = CompiledTemplate.OfType("Microsoft.KeyVault/vaults/secrets");
         Assert.Equal(secretParameters.Length, vaultSecrets.Count);
-        Assert.All(vaultSecrets, s => Assert.StartsWith("[parameters('", CompiledTemplate.Str(s["properties"]!["value"]), StringComparison.Ordinal));
+        Assert.All(vaultSecrets, s => Assert.Contains(secretParameters, p => CompiledTemplate.Str(s["properties"]!["value"])!.Contains($"parameters('{p}')", StringComparison.Ordinal)));
         var apiParameters = CompiledTemplate.Module("api")["parameters"]!.AsObject();
         Assert.DoesNotContain(apiParameters, p => CompiledTemplate.Str(p.Value?["type"]) == "securestring");
         Assert.All(secretParameters, p => Assert.False(apiParameters.ContainsKey(p), $"the app module takes {p}"));

@@ -12,16 +12,19 @@ namespace Loyalty.Testing;
 public sealed class LocalHost : IAsyncDisposable
 {
     /// <summary>The admin key the host is started with.</summary>
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = "test-admin-key-5f0c2a7e";
+
+    /// <summary>The storefront key the host is started with.</summary>
+    public const string StorefrontKey = "test-storefront-key-9b41d3";
 
     /// <summary>The Shopify webhook secret the host is started with.</summary>
-    public const string ShopifySecret = "test-shopify-secret";
+    public const string ShopifySecret = "test-shopify-secret-3c8e";
 
     /// <summary>The WooCommerce webhook secret the host is started with.</summary>
-    public const string WooCommerceSecret = "test-woocommerce-secret";
+    public const string WooCommerceSecret = "test-woocommerce-secret-71aa";
 
     /// <summary>The generic API signing secret the host is started with.</summary>
-    public const string ApiSecret = "test-api-secret";
+    public const string ApiSecret = "test-api-secret-e25b9d";
 
     private readonly Process _process;
     private readonly StringBuilder _output;
@@ -88,6 +91,7 @@ public sealed class LocalHost : IAsyncDisposable
             ["Loyalty__Local__StartAzurite"] = "false",
             ["Loyalty__Local__SeedDemo"] = "false",
             ["Loyalty__AdminKey"] = AdminKey,
+            ["Loyalty__StorefrontKey"] = StorefrontKey,
             ["Loyalty__Webhooks__ShopifySecret"] = ShopifySecret,
             ["Loyalty__Webhooks__WooCommerceSecret"] = WooCommerceSecret,
             ["Loyalty__Api__SigningSecret"] = ApiSecret,

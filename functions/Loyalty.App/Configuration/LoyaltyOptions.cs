@@ -1,16 +1,58 @@
+using Loyalty.App.Intake;
+
 namespace Loyalty.App.Configuration;
 
-/// <summary>Settings under <c>Loyalty</c> that are not storage, webhook or program settings.</summary>
+/// <summary>
+/// The two API keys (<c>Loyalty:AdminKey</c>, <c>Loyalty:StorefrontKey</c>): the admin key for
+/// everything that can mint or remove points or personal data, the storefront key for what a
+/// shop's storefront needs (read a member, redeem, use a benefit), so a storefront never holds
+/// the key that mints. An absent key turns its routes off (401); a set one must keep to
+/// <see cref="SecretRules"/>.
+/// </summary>
 public sealed class LoyaltyOptions
 {
     /// <summary>Configuration section.</summary>
     public const string Section = "Loyalty";
 
+    /// <summary>The admin key's setting.</summary>
+    public const string AdminKeySetting = Section + ":" + nameof(AdminKey);
+
+    /// <summary>The storefront key's setting.</summary>
+    public const string StorefrontKeySetting = Section + ":" + nameof(StorefrontKey);
+
     /// <summary>
-    /// Key for member reads, redemptions and every <c>/api/admin/*</c> route, sent as the
-    /// <c>x-functions-key</c> header or the <c>code</c> query value (as Azure Functions does).
+    /// Key for adjustments, jobs and every <c>/api/admin/*</c> route (and, as a superset, the
+    /// storefront routes), accepted only as the <c>x-functions-key</c> header: a query string
+    /// ends up in request logs.
     /// </summary>
     public string? AdminKey { get; set; }
+
+    /// <summary>
+    /// Key for member reads, redemptions and benefit uses, as the <c>x-functions-key</c> header
+    /// or the <c>code</c> query value (as Azure Functions does).
+    /// </summary>
+    public string? StorefrontKey { get; set; }
+
+    /// <summary>
+    /// Problems with the keys, each naming its setting (never the value). The admin key must
+    /// differ from every other key or secret, or whoever holds that one could mint points.
+    /// </summary>
+    public IReadOnlyList<string> Validate(WebhookSecrets secrets)
+    {
+        var errors = new List<string>(SecretRules.Problems([(AdminKeySetting, AdminKey), (StorefrontKeySetting, StorefrontKey)]));
+        if (!string.IsNullOrEmpty(AdminKey))
+        {
+            foreach (var (setting, value) in secrets.Named().Prepend((StorefrontKeySetting, StorefrontKey)))
+            {
+                if (string.Equals(AdminKey, value, StringComparison.Ordinal))
+                {
+                    errors.Add($"{AdminKeySetting}: must differ from {setting}.");
+                }
+            }
+        }
+
+        return errors;
+    }
 }
 
 /// <summary>How queued events are retried (<c>Loyalty:Processing</c>).</summary>

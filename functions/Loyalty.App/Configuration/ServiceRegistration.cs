@@ -24,13 +24,13 @@ public static class ServiceRegistration
         services.AddSingleton<IValidateOptions<StorageOptions>>(new ListValidator<StorageOptions>(o => o.Validate()));
         services.AddOptions<ProcessingOptions>().Bind(configuration.GetSection(ProcessingOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProcessingOptions>>(new ListValidator<ProcessingOptions>(o => o.Validate()));
-        services.AddOptions<LoyaltyOptions>().Bind(configuration.GetSection(LoyaltyOptions.Section));
-        services.AddOptions<WebhookSecrets>().Configure(o =>
-        {
-            o.ShopifySecret = configuration["Loyalty:Webhooks:ShopifySecret"];
-            o.WooCommerceSecret = configuration["Loyalty:Webhooks:WooCommerceSecret"];
-            o.ApiSigningSecret = configuration["Loyalty:Api:SigningSecret"];
-        });
+        // Keys and secrets are checked at start, each problem naming its setting: an unresolved
+        // Key Vault reference or a short value stops the host instead of becoming the secret.
+        services.AddOptions<LoyaltyOptions>().Bind(configuration.GetSection(LoyaltyOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LoyaltyOptions>>(sp =>
+            new ListValidator<LoyaltyOptions>(o => o.Validate(sp.GetRequiredService<IOptions<WebhookSecrets>>().Value)));
+        services.AddOptions<WebhookSecrets>().Configure(o => o.Read(configuration)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhookSecrets>>(new ListValidator<WebhookSecrets>(o => o.Validate()));
 
         services.AddSingleton(_ => ProgramSettings.ReadValidated(configuration));
         services.AddHostedService<ProgramValidation>();

@@ -26,9 +26,6 @@ public sealed record SettingInfo(string Name, bool IsSecret, bool InAzure, bool 
 /// </summary>
 public static class SettingsCatalog
 {
-    private const string WebhooksSection = "Loyalty:Webhooks";
-    private const string ApiSection = "Loyalty:Api";
-
     /// <summary>
     /// The SMTP section of the message dispatcher (a later issue): its password is in Key Vault
     /// from the first deployment so the dispatcher needs no infrastructure change.
@@ -50,6 +47,9 @@ public static class SettingsCatalog
 
     /// <summary>The environment-variable name of a key under a configuration section.</summary>
     public static string Name(string section, string key) => (section + ":" + key).Replace(":", "__", StringComparison.Ordinal);
+
+    /// <summary>The environment-variable name of a configuration key.</summary>
+    public static string Env(string configurationKey) => configurationKey.Replace(":", "__", StringComparison.Ordinal);
 
     private static List<SettingInfo> Build()
     {
@@ -81,11 +81,16 @@ public static class SettingsCatalog
             new(Name(storage, nameof(StorageOptions.ScheduleTable)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.ScheduleTable)),
             new(HostContract.EventsQueueSetting, IsSecret: false, InAzure: true, InLocalSample: true),
 
-            // Secrets.
-            new(Name(LoyaltyOptions.Section, nameof(LoyaltyOptions.AdminKey)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(LoyaltyOptions), nameof(LoyaltyOptions.AdminKey)),
-            new(Name(WebhooksSection, nameof(WebhookSecrets.ShopifySecret)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.ShopifySecret)),
-            new(Name(WebhooksSection, nameof(WebhookSecrets.WooCommerceSecret)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.WooCommerceSecret)),
-            new(Name(ApiSection, "SigningSecret"), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.ApiSigningSecret)),
+            // Secrets: the two API keys, and each signing secret with the previous value accepted
+            // alongside it during a rotation.
+            new(Env(LoyaltyOptions.AdminKeySetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(LoyaltyOptions), nameof(LoyaltyOptions.AdminKey)),
+            new(Env(LoyaltyOptions.StorefrontKeySetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(LoyaltyOptions), nameof(LoyaltyOptions.StorefrontKey)),
+            new(Env(WebhookSecrets.ShopifySecretSetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.ShopifySecret)),
+            new(Env(WebhookSecrets.ShopifyPreviousSecretSetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.ShopifyPreviousSecret)),
+            new(Env(WebhookSecrets.WooCommerceSecretSetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.WooCommerceSecret)),
+            new(Env(WebhookSecrets.WooCommercePreviousSecretSetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.WooCommercePreviousSecret)),
+            new(Env(WebhookSecrets.ApiSigningSecretSetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.ApiSigningSecret)),
+            new(Env(WebhookSecrets.ApiPreviousSigningSecretSetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.ApiPreviousSigningSecret)),
             new(Name(SmtpSection, "Password"), IsSecret: true, InAzure: true, InLocalSample: true),
 
             // Processing.

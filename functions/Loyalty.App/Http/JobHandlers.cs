@@ -2,19 +2,20 @@ using Loyalty.App.Configuration;
 using Loyalty.App.Jobs;
 using Loyalty.Core;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Loyalty.App.Http;
 
 /// <summary><c>POST /api/admin/jobs/{job}/runs</c>: runs a timer job now, as its timer would (admin key).</summary>
-public sealed class JobHandlers(ScheduledJobs jobs, IOptions<LoyaltyOptions> options, TimeProvider clock)
+public sealed class JobHandlers(ScheduledJobs jobs, IOptions<LoyaltyOptions> options, TimeProvider clock, ILogger<JobHandlers> logger)
 {
     /// <summary>Runs <paramref name="job"/> as of now and answers with the days it finished and the events it queued.</summary>
     public async Task<IResult> RunAsync(HttpRequest request, string job, CancellationToken ct)
     {
-        if (!AdminKey.IsAuthorized(request, options.Value.AdminKey))
+        if (AdminKey.Refuse(request, options.Value, logger) is { } refused)
         {
-            return Problems.Unauthorized();
+            return refused;
         }
 
         if (!ScheduledJobs.Names.Contains(job))

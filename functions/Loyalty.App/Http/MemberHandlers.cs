@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Loyalty.App.Http;
 
-/// <summary>Member reads, redemptions and admin adjustments; all need the admin key.</summary>
+/// <summary>Member reads, redemptions and benefit uses (storefront key) and admin adjustments (admin key).</summary>
 public sealed class MemberHandlers(
     MemberStore store,
     MemberCommands commands,
@@ -114,7 +114,7 @@ public sealed class MemberHandlers(
     /// </summary>
     public async Task<IResult> AdjustAsync(HttpRequest request, string memberId, CancellationToken ct)
     {
-        if (Refuse(request, memberId) is { } refused)
+        if (Refuse(request, memberId, admin: true) is { } refused)
         {
             return refused;
         }
@@ -231,11 +231,11 @@ public sealed class MemberHandlers(
         return new BenefitUseResult(requestId, benefit);
     }
 
-    // Every member route needs the admin key and a member id that keeps to the key rules.
-    private IResult? Refuse(HttpRequest request, string memberId) =>
-        !AdminKey.IsAuthorized(request, options.Value.AdminKey) ? Problems.Unauthorized()
-        : !Keys.IsValid(memberId) ? Problems.InvalidId("memberId")
-        : null;
+    // Every member route needs a key (the storefront key, or the admin key for what mints or
+    // removes points) and a member id that keeps to the key rules.
+    private IResult? Refuse(HttpRequest request, string memberId, bool admin = false) =>
+        (admin ? AdminKey.Refuse(request, options.Value, logger) : StorefrontKey.Refuse(request, options.Value, logger))
+        ?? (!Keys.IsValid(memberId) ? Problems.InvalidId("memberId") : null);
 
     private static IResult Refused(IReadOnlyList<Refusal> refusals)
     {

@@ -27,7 +27,15 @@ public static class Problems
 
     /// <summary>401 for a missing or wrong admin key.</summary>
     public static IResult Unauthorized() =>
-        Create(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication required.", "Send the admin key as the x-functions-key header or the code query value.");
+        Create(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication required.", "Send the admin key as the x-functions-key header.");
+
+    /// <summary>401 for a missing or wrong key on a storefront route (member reads, redemptions, benefit uses).</summary>
+    public static IResult StorefrontUnauthorized() =>
+        Create(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication required.", "Send the storefront key as the x-functions-key header or the code query value, or the admin key as the header.");
+
+    /// <summary>401 for the admin key sent in the query string, where request logs keep it.</summary>
+    public static IResult AdminKeyInQuery() =>
+        Create(StatusCodes.Status401Unauthorized, "admin-key-in-query", "The admin key is not accepted in the query string.", "Send the admin key only as the x-functions-key header; a query string ends up in request logs, so rotate this key.", "code");
 
     /// <summary>404 for a member that does not exist.</summary>
     public static IResult MemberNotFound() =>

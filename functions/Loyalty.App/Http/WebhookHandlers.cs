@@ -1,3 +1,4 @@
+using Loyalty.App.Configuration;
 using Loyalty.App.Intake;
 using Loyalty.App.Processing;
 using Loyalty.Core;
@@ -18,21 +19,21 @@ public sealed class WebhookHandlers(
     TimeProvider clock,
     ILogger<WebhookHandlers> logger)
 {
-    private delegate IntakeResult Intake(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body);
+    private delegate IntakeResult Intake(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body, string? secret);
 
     /// <summary><c>POST /api/webhooks/shopify</c>.</summary>
     public Task<IResult> ShopifyAsync(HttpRequest request, CancellationToken ct) =>
-        HandleAsync("shopify", request, (h, b) => ShopifyIntake.Handle(h, b, secrets.Value.ShopifySecret, clock.GetUtcNow()), ct);
+        HandleAsync("shopify", request, secrets.Value.Shopify, (h, b, s) => ShopifyIntake.Handle(h, b, s, clock.GetUtcNow()), ct);
 
     /// <summary><c>POST /api/webhooks/woocommerce</c>.</summary>
     public Task<IResult> WooCommerceAsync(HttpRequest request, CancellationToken ct) =>
-        HandleAsync("woocommerce", request, (h, b) => WooCommerceIntake.Handle(h, b, secrets.Value.WooCommerceSecret, clock.GetUtcNow()), ct);
+        HandleAsync("woocommerce", request, secrets.Value.WooCommerce, (h, b, s) => WooCommerceIntake.Handle(h, b, s, clock.GetUtcNow()), ct);
 
     /// <summary><c>POST /api/events</c>: the generic signed API.</summary>
     public Task<IResult> EventsAsync(HttpRequest request, CancellationToken ct) =>
-        HandleAsync("api", request, (h, b) => GenericApiIntake.Handle(h, b, secrets.Value.ApiSigningSecret), ct);
+        HandleAsync("api", request, secrets.Value.Api, (h, b, s) => GenericApiIntake.Handle(h, b, s), ct);
 
-    private async Task<IResult> HandleAsync(string source, HttpRequest request, Intake intake, CancellationToken ct)
+    private async Task<IResult> HandleAsync(string source, HttpRequest request, SigningSecret secret, Intake intake, CancellationToken ct)
     {
         var body = await RequestReading.ReadBodyAsync(request, IntakeLimits.MaxBodyBytes, ct);
         if (body is null)
@@ -43,7 +44,7 @@ public sealed class WebhookHandlers(
 
         try
         {
-            return await QueueAsync(source, intake(RequestReading.Headers(request), body), ct);
+            return await QueueAsync(source, Verified(source, secret, RequestReading.Headers(request), body, intake), ct);
         }
         catch (MessageTooLargeException)
         {
@@ -51,6 +52,38 @@ public sealed class WebhookHandlers(
             logger.LogWarning("Refused a {Source} delivery whose event is too large for a queue message", source);
             return Problems.Create(StatusCodes.Status413PayloadTooLarge, "event-too-large", "The order is too large.", $"An event is limited to {EventQueue.MaxMessageBytes / 1024} KiB once mapped; send orders with fewer or shorter lines.");
         }
+    }
+
+    // The intake with the current secret; when that signature does not match and a previous
+    // secret is set (a rotation under way), with the previous one. A secret that is set but not
+    // usable (start-up refuses it; this is the check on every request) signs nothing.
+    private IntakeResult Verified(string source, SigningSecret secret, IReadOnlyDictionary<string, string> headers, byte[] body, Intake intake)
+    {
+        var result = intake(headers, body, Usable(secret.Setting, secret.Current));
+        if (result is not IntakeRejected { Type: ProblemTypes.InvalidSignature } || Usable(secret.PreviousSetting, secret.Previous) is not { } previous)
+        {
+            return result;
+        }
+
+        var again = intake(headers, body, previous);
+        if (again is IntakeRejected { Type: ProblemTypes.InvalidSignature })
+        {
+            return result;
+        }
+
+        logger.LogInformation("A {Source} delivery was signed with the previous secret {Setting}; remove it once the shop signs with the new one", source, secret.PreviousSetting);
+        return again;
+    }
+
+    private string? Usable(string setting, string? value)
+    {
+        if (string.IsNullOrEmpty(value) || SecretRules.IsUsable(value))
+        {
+            return value;
+        }
+
+        logger.LogError("Refused to verify with {Setting}: it {Problem}", setting, SecretRules.Problem(value));
+        return null;
     }
 
     private async Task<IResult> QueueAsync(string source, IntakeResult result, CancellationToken ct)

@@ -1,12 +1,15 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using Loyalty.App.Configuration;
 
 namespace Loyalty.App.Intake;
 
 /// <summary>
-/// HMAC-SHA256 signatures over the raw body, compared in constant time. A missing or empty
-/// secret rejects every signature: a missing setting must never let unsigned requests in.
+/// HMAC-SHA256 signatures over the raw body, compared in constant time. A secret that is
+/// missing, shorter than <see cref="SecretRules.MinimumBytes"/> bytes or the text of an
+/// unresolved Key Vault reference rejects every signature: neither a missing setting nor a
+/// guessable one may let a forged request in.
 /// </summary>
 public static class Signatures
 {
@@ -18,7 +21,7 @@ public static class Signatures
     /// <summary>Whether <paramref name="headerValue"/> is the base64 HMAC-SHA256 of <paramref name="body"/> (Shopify, WooCommerce).</summary>
     public static bool VerifyBase64HmacSha256(ReadOnlySpan<byte> body, string? headerValue, string? secret)
     {
-        if (string.IsNullOrEmpty(secret) || string.IsNullOrWhiteSpace(headerValue))
+        if (!SecretRules.IsUsable(secret) || string.IsNullOrWhiteSpace(headerValue))
         {
             return false;
         }
@@ -36,7 +39,7 @@ public static class Signatures
     /// <summary>Whether <paramref name="headerValue"/> is <c>sha256=</c> followed by the hex HMAC-SHA256 of <paramref name="body"/> (generic API).</summary>
     public static bool VerifyHexHmacSha256(ReadOnlySpan<byte> body, string? headerValue, string? secret)
     {
-        if (string.IsNullOrEmpty(secret) || string.IsNullOrWhiteSpace(headerValue))
+        if (!SecretRules.IsUsable(secret) || string.IsNullOrWhiteSpace(headerValue))
         {
             return false;
         }

@@ -17,8 +17,10 @@ public sealed class SignatureTests
 
         Assert.Equal("f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8", Signatures.ComputeHex(body, "key"));
         Assert.Equal("97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg=", Signatures.ComputeBase64(body, "key"));
-        Assert.True(Signatures.VerifyBase64HmacSha256(body, "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg=", "key"));
-        Assert.True(Signatures.VerifyHexHmacSha256(body, "sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8", "key"));
+
+        // The computation is right, but a 3-byte secret is guessable: it verifies nothing.
+        Assert.False(Signatures.VerifyBase64HmacSha256(body, "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg=", "key"));
+        Assert.False(Signatures.VerifyHexHmacSha256(body, "sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8", "key"));
     }
 
     [Fact]
