@@ -143,6 +143,25 @@ public sealed class FunctionClassTests
         }
     }
 
+    [Fact]
+    public async Task No_key_is_unauthorized_and_a_wrong_key_is_not_accepted_on_admin_and_storefront_functions()
+    {
+        await using var storage = await Azurite.StartAsync();
+        await using var app = await FunctionApp.StartAsync(FunctionApp.Settings(storage.ConnectionString), Paid);
+        var wrong = new Dictionary<string, string> { ["x-functions-key"] = "not-the-key-of-this-service" };
+
+        foreach (var (headers, expected) in new[] { (new Dictionary<string, string>(), "/problems/unauthorized"), (wrong, "/problems/key-not-accepted") })
+        {
+            var read = app.Request("GET", $"/api/members/{Member}", null, headers);
+            var (readStatus, readBody) = await FunctionApp.RespondAsync(read, await app.Http.GetMember(read, Member, CancellationToken.None));
+            var adjust = app.Request("POST", $"/api/admin/members/{Member}/adjustments", """{"points":10,"reason":"goodwill","requestId":"a1"}""", headers);
+            var (adjustStatus, adjustBody) = await FunctionApp.RespondAsync(adjust, await app.Http.AdjustPoints(adjust, Member, CancellationToken.None));
+
+            Assert.Equal((401, expected), (readStatus, (string?)readBody!["type"]));
+            Assert.Equal((401, expected), (adjustStatus, (string?)adjustBody!["type"]));
+        }
+    }
+
     private static async Task<(int, JsonNode?)> Call(FunctionApp app, string method, string path, string? body, Func<Microsoft.AspNetCore.Http.HttpRequest, Task<Microsoft.AspNetCore.Http.IResult>> function)
     {
         var request = app.AdminRequest(method, path, body);

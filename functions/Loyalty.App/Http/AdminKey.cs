@@ -38,7 +38,7 @@ public static class AdminKey
             return null;
         }
 
-        return InQuery(request, keys, logger) ?? Problems.Unauthorized();
+        return InQuery(request, keys, logger) ?? Problems.Unauthorized(KeySent(request));
     }
 
     /// <summary>The 401 for an admin key sent in the query string, logged; null when it was not.</summary>
@@ -52,6 +52,10 @@ public static class AdminKey
         logger.LogWarning("Refused a request with the admin key in its query string; request logs may now hold the key, so rotate {Setting}", LoyaltyOptions.AdminKeySetting);
         return Problems.AdminKeyInQuery();
     }
+
+    /// <summary>Whether the request sent any key at all, in the header or the query string.</summary>
+    internal static bool KeySent(HttpRequest request) =>
+        !string.IsNullOrEmpty(request.Headers[Header].ToString()) || !string.IsNullOrEmpty(request.Query[Query].ToString());
 
     /// <summary>Constant-time comparison of a presented key with the configured one.</summary>
     internal static bool Matches(string presented, string configured) =>
@@ -90,5 +94,5 @@ public static class StorefrontKey
 
     /// <summary>Null when the request may use a storefront route; otherwise the 401 to answer.</summary>
     public static IResult? Refuse(HttpRequest request, LoyaltyOptions keys, ILogger logger) =>
-        IsAuthorized(request, keys) ? null : AdminKey.InQuery(request, keys, logger) ?? Problems.StorefrontUnauthorized();
+        IsAuthorized(request, keys) ? null : AdminKey.InQuery(request, keys, logger) ?? Problems.StorefrontUnauthorized(AdminKey.KeySent(request));
 }

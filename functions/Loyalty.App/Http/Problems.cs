@@ -25,13 +25,13 @@ public static class Problems
     public static IResult InvalidId(string field, string? note = null) =>
         Invalid(field, $"{field}{(note is null ? string.Empty : $" ({note})")}: 1 to {Loyalty.Core.Keys.MaxLength} ASCII letters, digits or - _ . : @ + =, starting with a letter or digit.");
 
-    /// <summary>401 for a missing or wrong admin key.</summary>
-    public static IResult Unauthorized() =>
-        Create(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication required.", "Send the admin key as the x-functions-key header.");
+    /// <summary>401 on an admin route: no key sent (<c>unauthorized</c>), or a key that was not accepted (<c>key-not-accepted</c>).</summary>
+    public static IResult Unauthorized(bool keySent) =>
+        KeyProblem(keySent, "Send the admin key as the x-functions-key header.");
 
-    /// <summary>401 for a missing or wrong key on a storefront route (member reads, redemptions, benefit uses).</summary>
-    public static IResult StorefrontUnauthorized() =>
-        Create(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication required.", "Send the storefront key as the x-functions-key header or the code query value, or the admin key as the header.");
+    /// <summary>401 on a storefront route (member reads, redemptions, benefit uses), as <see cref="Unauthorized"/>.</summary>
+    public static IResult StorefrontUnauthorized(bool keySent) =>
+        KeyProblem(keySent, "Send the storefront key as the x-functions-key header or the code query value, or the admin key as the header.");
 
     /// <summary>401 for the admin key sent in the query string, where request logs keep it.</summary>
     public static IResult AdminKeyInQuery() =>
@@ -44,4 +44,9 @@ public static class Problems
     /// <summary>413 for a body over the limit.</summary>
     public static IResult TooLarge(int limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "The request body is too large.", $"Bodies are limited to {limit} bytes.");
+
+    // One problem type per meaning: a key that was sent and refused is not a missing one.
+    private static IResult KeyProblem(bool keySent, string how) => keySent
+        ? Create(StatusCodes.Status401Unauthorized, "key-not-accepted", "The key was not accepted.", "The key sent is not a key of this service. " + how)
+        : Create(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication required.", how);
 }
