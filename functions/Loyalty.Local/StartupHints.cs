@@ -34,6 +34,7 @@ public sealed class StartupHints(
     {
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:7071";
         var sample = Path.Combine(environment.ContentRootPath, "samples", "shopify-orders-paid.json");
+        var storefront = ShownKey(options.Value.StorefrontKey, LoyaltyOptions.StorefrontKeySetting);
         var text = new StringBuilder();
         text.AppendLine();
         text.AppendLine($"Loyalty is running at {address}");
@@ -47,15 +48,15 @@ public sealed class StartupHints(
             text.AppendLine($"    curl -i -X POST {address}/api/webhooks/shopify -H 'Content-Type: application/json' \\");
             text.AppendLine($"      -H 'X-Shopify-Topic: orders/paid' -H 'X-Shopify-Shop-Domain: demo-shop.myshopify.com' \\");
             text.AppendLine($"      -H 'X-Shopify-Hmac-Sha256: {signature}' --data-binary @{relative}");
-            text.AppendLine($"    then: curl '{address}/api/members/shopify-7001?code=<storefront key>'");
+            text.AppendLine($"    then: curl -H 'x-functions-key: {storefront}' {address}/api/members/shopify-7001");
         }
 
         if (local.Value.SeedDemo)
         {
-            text.AppendLine("  Demo members (storefront key from Loyalty:StorefrontKey, the local default is in appsettings.json):");
+            text.AppendLine("  Demo members:");
             foreach (var id in DemoSeed.MemberIds)
             {
-                text.AppendLine($"    curl '{address}/api/members/{id}?code=<storefront key>'");
+                text.AppendLine($"    curl -H 'x-functions-key: {storefront}' {address}/api/members/{id}");
             }
         }
 
@@ -70,9 +71,20 @@ public sealed class StartupHints(
         }
         else
         {
-            text.AppendLine("  Admin routes take the admin key only as a header: -H 'x-functions-key: <admin key>'.");
+            text.AppendLine($"  Admin routes take the admin key only as a header: -H 'x-functions-key: {ShownKey(options.Value.AdminKey, LoyaltyOptions.AdminKeySetting)}'.");
         }
 
         Console.WriteLine(text.ToString());
+    }
+
+    // The development keys ship in appsettings.json, so the hints may print them and the curls
+    // work as printed; a key set anywhere else (environment, user secrets) is real and never printed.
+    private string ShownKey(string? key, string setting)
+    {
+        var shipped = new ConfigurationBuilder()
+            .SetBasePath(environment.ContentRootPath)
+            .AddJsonFile("appsettings.json", optional: true)
+            .Build()[setting];
+        return !string.IsNullOrEmpty(key) && key == shipped ? key : $"<{setting}>";
     }
 }
