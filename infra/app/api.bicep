@@ -146,6 +146,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Loyalty__Webhooks__WooCommerceSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.wooCommerceWebhookSecret})'
     Loyalty__Smtp__Password: '@Microsoft.KeyVault(SecretUri=${secretUris.smtpPassword})'
 
+    // Intake: Shopify test orders earn nothing in production.
+    Loyalty__Intake__AcceptShopifyTestOrders: 'false'
     // Processing: MaxAttempts matches host.json's maxDequeueCount.
     Loyalty__Processing__MaxAttempts: '5'
     Loyalty__Processing__RetryDelaySeconds: '2'
