@@ -53,6 +53,31 @@ public sealed class IntakeHardeningTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task A_delivery_whose_events_could_not_be_queued_is_not_recorded_as_seen()
+    {
+        // 400 lines with long SKUs: under the 1 MiB body limit, over the 64 KiB queue message,
+        // so the send fails before anything is queued; the same delivery again must not be
+        // taken for one already queued.
+        var order = JsonNode.Parse(Payloads.ShopifyOrderPaid(820010, 6200010))!.AsObject();
+        var line = order["line_items"]![0]!.ToJsonString();
+        order["line_items"] = new JsonArray([.. Enumerable.Range(1, 400).Select(i =>
+        {
+            var copy = JsonNode.Parse(line)!.AsObject();
+            copy["id"] = 90000000 + i;
+            copy["sku"] = new string('S', 400) + i;
+            return (JsonNode)copy;
+        })]);
+        var body = order.ToJsonString();
+        var webhookId = Guid.NewGuid().ToString();
+
+        using var first = await PostShopifyAsync("orders/paid", body, webhookId);
+        using var again = await PostShopifyAsync("orders/paid", body, webhookId);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, first.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, again.StatusCode);
+    }
+
+    [Fact]
     public async Task Headers_under_the_names_without_X_are_read()
     {
         var body = Encoding.UTF8.GetBytes(Payloads.ShopifyOrderPaid(820003, 6200003));
