@@ -42,7 +42,7 @@ public static class EventValidation
         ArgumentNullException.ThrowIfNull(evt);
         var errors = new List<(string Field, string Message)>();
         Id(errors, "eventId", evt.EventId);
-        Id(errors, "memberId", evt.MemberId);
+        MemberId(errors, "memberId", evt.MemberId);
         var latest = now is { } n && n + MaxClockSkew < Latest ? n + MaxClockSkew : Latest;
         if (evt.OccurredAt < Earliest || evt.OccurredAt > latest)
         {
@@ -57,7 +57,7 @@ public static class EventValidation
                 Profile(errors, "payload.profile", e.Profile);
                 break;
             case PurchaseCompleted e:
-                Id(errors, "payload.orderId", e.OrderId);
+                OrderId(errors, "payload.orderId", e.OrderId);
                 if (e.Currency is not { Length: 3 } || !e.Currency.All(char.IsAsciiLetterUpper))
                 {
                     errors.Add(("payload.currency", "must be a three-letter upper-case ISO 4217 code."));
@@ -83,7 +83,7 @@ public static class EventValidation
 
                 break;
             case OrderRefunded e:
-                Id(errors, "payload.orderId", e.OrderId);
+                OrderId(errors, "payload.orderId", e.OrderId);
                 Id(errors, "payload.refundId", e.RefundId);
                 if (e.Lines is null)
                 {
@@ -100,15 +100,15 @@ public static class EventValidation
                 Money(errors, "payload.amount", e.Amount);
                 break;
             case OrderCancelled e:
-                Id(errors, "payload.orderId", e.OrderId);
+                OrderId(errors, "payload.orderId", e.OrderId);
                 break;
             case RedemptionRequested e:
-                Id(errors, "payload.requestId", e.RequestId);
+                RequestId(errors, "payload.requestId", e.RequestId);
                 Id(errors, "payload.rewardId", e.RewardId);
                 Text(errors, "payload.code", e.Code, Keys.MaxLength, required: true);
                 break;
             case RedemptionReversed e:
-                Id(errors, "payload.requestId", e.RequestId);
+                RequestId(errors, "payload.requestId", e.RequestId);
                 Text(errors, "payload.reason", e.Reason, MaxTextLength, required: true);
                 break;
             case PointsAdjusted e:
@@ -121,7 +121,7 @@ public static class EventValidation
                 Text(errors, "payload.actor", e.Actor, MaxTextLength, required: true);
                 break;
             case BenefitUsed e:
-                Id(errors, "payload.requestId", e.RequestId);
+                RequestId(errors, "payload.requestId", e.RequestId);
                 Id(errors, "payload.benefitId", e.BenefitId);
                 Text(errors, "payload.note", e.Note, MaxTextLength, required: false);
                 break;
@@ -129,10 +129,10 @@ public static class EventValidation
                 errors.Add(("payload.leadDays", "must be between 1 and 365."));
                 break;
             case ReferralRecorded e:
-                Id(errors, "payload.referrerId", e.ReferrerId);
+                MemberId(errors, "payload.referrerId", e.ReferrerId);
                 break;
             case ReferralRewarded e:
-                Id(errors, "payload.friendId", e.FriendId);
+                MemberId(errors, "payload.friendId", e.FriendId);
                 Id(errors, "payload.friendEventId", e.FriendEventId);
                 break;
         }
@@ -209,7 +209,31 @@ public static class EventValidation
     {
         if (!Keys.IsValid(id))
         {
-            errors.Add((at, $"must be 1 to {Keys.MaxLength} letters, digits or - _ . : @ + =, starting with a letter or digit."));
+            errors.Add((at, $"must be {Keys.Rule()}."));
+        }
+    }
+
+    private static void MemberId(List<(string, string)> errors, string at, string? id)
+    {
+        if (!Keys.IsValidMemberId(id))
+        {
+            errors.Add((at, $"must be {Keys.MemberIdRule}."));
+        }
+    }
+
+    private static void OrderId(List<(string, string)> errors, string at, string? id)
+    {
+        if (!Keys.IsValidOrderId(id))
+        {
+            errors.Add((at, $"must be {Keys.OrderIdRule}."));
+        }
+    }
+
+    private static void RequestId(List<(string, string)> errors, string at, string? id)
+    {
+        if (!Keys.IsValidRequestId(id))
+        {
+            errors.Add((at, $"must be {Keys.Rule(Keys.MaxRequestIdLength)}."));
         }
     }
 

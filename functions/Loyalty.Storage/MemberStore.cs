@@ -299,7 +299,7 @@ public sealed class MemberStore
     {
         if (!Keys.IsValid(id))
         {
-            throw new ArgumentException($"Not a valid id: 1 to {Keys.MaxLength} letters, digits or - _ . : @ + =.", paramName);
+            throw new ArgumentException($"Not a valid id: {Keys.Rule()}.", paramName);
         }
     }
 }

@@ -159,6 +159,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Loyalty__Webhooks__WooCommercePreviousSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.wooCommercePreviousWebhookSecret})'
     Loyalty__Smtp__Password: '@Microsoft.KeyVault(SecretUri=${secretUris.smtpPassword})'
 
+    // Intake: Shopify test orders earn nothing in production.
+    Loyalty__Intake__AcceptShopifyTestOrders: 'false'
     // Processing: MaxAttempts matches host.json's maxDequeueCount.
     Loyalty__Processing__MaxAttempts: '5'
     Loyalty__Processing__RetryDelaySeconds: '2'

@@ -23,6 +23,7 @@ public static class ServiceRegistration
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>>(new ListValidator<StorageOptions>(o => o.Validate()));
         services.AddOptions<ProcessingOptions>().Bind(configuration.GetSection(ProcessingOptions.Section)).ValidateOnStart();
+        services.AddOptions<IntakeOptions>().Bind(configuration.GetSection(IntakeOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProcessingOptions>>(new ListValidator<ProcessingOptions>(o => o.Validate()));
         // Keys and secrets are checked at start, each problem naming its setting: an unresolved
         // Key Vault reference or a short value stops the host instead of becoming the secret.
@@ -38,6 +39,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<RequestCounter>()));
         services.AddSingleton<MemberStore>();
         services.AddSingleton<OrderIndex>();
+        services.AddSingleton<DeliveryLog>();
         services.AddSingleton<ScheduleIndex>();
         services.AddSingleton<ScheduledJobs>();
         services.AddSingleton<JobHandlers>();

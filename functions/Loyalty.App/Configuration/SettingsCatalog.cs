@@ -93,6 +93,9 @@ public static class SettingsCatalog
             new(Env(WebhookSecrets.ApiPreviousSigningSecretSetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.ApiPreviousSigningSecret)),
             new(Name(SmtpSection, "Password"), IsSecret: true, InAzure: true, InLocalSample: true),
 
+            // Intake.
+            new(Name(IntakeOptions.Section, nameof(IntakeOptions.AcceptShopifyTestOrders)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(IntakeOptions), nameof(IntakeOptions.AcceptShopifyTestOrders)),
+
             // Processing.
             new(Name(processing, nameof(ProcessingOptions.MaxAttempts)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(ProcessingOptions), nameof(ProcessingOptions.MaxAttempts)),
             new(Name(processing, nameof(ProcessingOptions.RetryDelaySeconds)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(ProcessingOptions), nameof(ProcessingOptions.RetryDelaySeconds)),

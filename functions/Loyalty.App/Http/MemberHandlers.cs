@@ -83,9 +83,9 @@ public sealed class MemberHandlers(
             return Problems.Invalid("rewardId", "rewardId is required: the id of a reward in the program.");
         }
 
-        if (!Keys.IsValid(body.RequestId))
+        if (!Keys.IsValidRequestId(body.RequestId))
         {
-            return Problems.InvalidId("requestId", "required, unique per redemption");
+            return Problems.InvalidId("requestId", "required, unique per redemption", Keys.Rule(Keys.MaxRequestIdLength));
         }
 
         var evt = new RedemptionRequested($"redeem:{memberId}:{body.RequestId}", memberId, clock.GetUtcNow(), body.RequestId!, body.RewardId!, NewCode());
@@ -141,9 +141,9 @@ public sealed class MemberHandlers(
             return Problems.Invalid("actor", "actor is at most 100 characters.");
         }
 
-        if (body.RequestId is not null && !Keys.IsValid(body.RequestId))
+        if (body.RequestId is not null && !Keys.IsValidRequestId(body.RequestId))
         {
-            return Problems.InvalidId("requestId");
+            return Problems.InvalidId("requestId", rule: Keys.Rule(Keys.MaxRequestIdLength));
         }
 
         var requestId = body.RequestId ?? Guid.NewGuid().ToString("N");
@@ -180,9 +180,9 @@ public sealed class MemberHandlers(
             return problem;
         }
 
-        if (!Keys.IsValid(body!.RequestId))
+        if (!Keys.IsValidRequestId(body!.RequestId))
         {
-            return Problems.InvalidId("requestId", "required, unique per use");
+            return Problems.InvalidId("requestId", "required, unique per use", Keys.Rule(Keys.MaxRequestIdLength));
         }
 
         if (body.Note is { Length: > 500 } || (body.Note?.Any(char.IsControl) ?? false))
@@ -235,7 +235,7 @@ public sealed class MemberHandlers(
     // removes points) and a member id that keeps to the key rules.
     private IResult? Refuse(HttpRequest request, string memberId, bool admin = false) =>
         (admin ? AdminKey.Refuse(request, options.Value, logger) : StorefrontKey.Refuse(request, options.Value, logger))
-        ?? (!Keys.IsValid(memberId) ? Problems.InvalidId("memberId") : null);
+        ?? (!Keys.IsValidMemberId(memberId) ? Problems.InvalidId("memberId", rule: Keys.MemberIdRule) : null);
 
     private static IResult Refused(IReadOnlyList<Refusal> refusals)
     {

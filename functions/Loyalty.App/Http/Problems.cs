@@ -22,8 +22,8 @@ public static class Problems
         Create(StatusCodes.Status400BadRequest, "invalid-field", "The request is invalid.", detail, field);
 
     /// <summary>400 for an id that breaks the key rules (see <see cref="Loyalty.Core.Keys"/>); the value is never echoed.</summary>
-    public static IResult InvalidId(string field, string? note = null) =>
-        Invalid(field, $"{field}{(note is null ? string.Empty : $" ({note})")}: 1 to {Loyalty.Core.Keys.MaxLength} ASCII letters, digits or - _ . : @ + =, starting with a letter or digit.");
+    public static IResult InvalidId(string field, string? note = null, string? rule = null) =>
+        Invalid(field, $"{field}{(note is null ? string.Empty : $" ({note})")}: {rule ?? Loyalty.Core.Keys.Rule()}.");
 
     /// <summary>401 on an admin route: no key sent (<c>unauthorized</c>), or a key that was not accepted (<c>key-not-accepted</c>).</summary>
     public static IResult Unauthorized(bool keySent) =>

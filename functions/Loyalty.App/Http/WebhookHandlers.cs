@@ -15,7 +15,9 @@ namespace Loyalty.App.Http;
 /// </summary>
 public sealed class WebhookHandlers(
     EventQueue queue,
+    DeliveryLog deliveries,
     IOptions<WebhookSecrets> secrets,
+    IOptions<IntakeOptions> intake,
     TimeProvider clock,
     ILogger<WebhookHandlers> logger)
 {
@@ -23,7 +25,7 @@ public sealed class WebhookHandlers(
 
     /// <summary><c>POST /api/webhooks/shopify</c>.</summary>
     public Task<IResult> ShopifyAsync(HttpRequest request, CancellationToken ct) =>
-        HandleAsync("shopify", request, secrets.Value.Shopify, (h, b, s) => ShopifyIntake.Handle(h, b, s, clock.GetUtcNow()), ct);
+        HandleAsync("shopify", request, secrets.Value.Shopify, (h, b, s) => ShopifyIntake.Handle(h, b, s, clock.GetUtcNow(), intake.Value.AcceptShopifyTestOrders), ct);
 
     /// <summary><c>POST /api/webhooks/woocommerce</c>.</summary>
     public Task<IResult> WooCommerceAsync(HttpRequest request, CancellationToken ct) =>
@@ -31,7 +33,7 @@ public sealed class WebhookHandlers(
 
     /// <summary><c>POST /api/events</c>: the generic signed API.</summary>
     public Task<IResult> EventsAsync(HttpRequest request, CancellationToken ct) =>
-        HandleAsync("api", request, secrets.Value.Api, (h, b, s) => GenericApiIntake.Handle(h, b, s), ct);
+        HandleAsync("api", request, secrets.Value.Api, (h, b, s) => GenericApiIntake.Handle(h, b, s, clock.GetUtcNow()), ct);
 
     private async Task<IResult> HandleAsync(string source, HttpRequest request, SigningSecret secret, Intake intake, CancellationToken ct)
     {
@@ -88,16 +90,27 @@ public sealed class WebhookHandlers(
 
     private async Task<IResult> QueueAsync(string source, IntakeResult result, CancellationToken ct)
     {
+        // A delivery seen before is acknowledged without effect. It is recorded only once its
+        // events are queued: a crash in between leaves it unrecorded, the shop retries, and the
+        // events (same ids) are applied once by the member's markers.
+        if (result.DeliveryKey is { } delivery && await deliveries.SeenAsync(delivery, ct))
+        {
+            logger.LogInformation("Acknowledged a {Source} delivery without queueing: {Reason}", source, IgnoreReasons.DuplicateDelivery);
+            return Results.Json(new IgnoredView(IgnoreReasons.DuplicateDelivery), EventEnvelope.Json, statusCode: StatusCodes.Status200OK);
+        }
+
         switch (result)
         {
             case IntakeAccepted accepted:
                 await queue.SendAsync(accepted.Events, ct);
+                await RecordAsync(result, accepted.Events, ct);
                 logger.LogInformation("Queued {Count} event(s) from {Source}: {EventIds}", accepted.Events.Count, source, accepted.Events.Select(e => e.EventId));
                 return Results.Json(new AcceptedView(accepted.Events.Select(e => e.EventId).ToList()), EventEnvelope.Json, statusCode: StatusCodes.Status202Accepted);
             case IntakeAcceptedByOrder byOrder:
                 // The member is resolved by the processor from the order index (see OrderRouting).
                 var routed = byOrder.EventsForMember.Select(build => build(OrderRouting.Placeholder(byOrder.OrderKey))).ToList();
                 await queue.SendAsync(routed, ct);
+                await RecordAsync(result, routed, ct);
                 logger.LogInformation("Queued {Count} event(s) from {Source} routed by order: {EventIds}", routed.Count, source, routed.Select(e => e.EventId));
                 return Results.Json(new AcceptedView(routed.Select(e => e.EventId).ToList()), EventEnvelope.Json, statusCode: StatusCodes.Status202Accepted);
             case IntakeIgnored ignored:
@@ -108,6 +121,25 @@ public sealed class WebhookHandlers(
                 return Problems.Create(rejected.Status, rejected.Type, rejected.Title, rejected.Detail, rejected.Field);
             default:
                 throw new InvalidOperationException("Unknown intake result " + result.GetType().Name);
+        }
+    }
+
+    // The events are queued by now: failing to record the delivery only means a repeat of it
+    // is queued again (and applied once), so it is logged rather than answered with a 500.
+    private async Task RecordAsync(IntakeResult result, IReadOnlyList<LoyaltyEvent> queued, CancellationToken ct)
+    {
+        if (result.DeliveryKey is not { } delivery)
+        {
+            return;
+        }
+
+        try
+        {
+            await deliveries.RecordAsync(delivery, [.. queued.Select(e => e.EventId)], clock.GetUtcNow(), ct);
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            logger.LogWarning(ex, "Queued a delivery but could not record it; a repeat of it will be queued again ({Status})", ex.Status);
         }
     }
 

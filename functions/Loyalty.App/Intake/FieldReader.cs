@@ -108,7 +108,7 @@ internal sealed class FieldReader
             : Keys.IsValid(id);
         if (!valid)
         {
-            Fail(At(path, name), $"expected an id: a whole number, or 1 to {Keys.MaxLength} letters, digits or - _ . : @ + = starting with a letter or digit.");
+            Fail(At(path, name), $"expected an id: a whole number, or {Keys.Rule()}.");
             return null;
         }
 

@@ -7,7 +7,9 @@ namespace Loyalty.App.Intake;
 /// <summary>
 /// Accepts one event envelope (see <see cref="EventEnvelope"/>) from any other shop, signed with
 /// <c>X-Loyalty-Signature: sha256=&lt;hex HMAC-SHA256 of the raw body&gt;</c>. Only the shop-side
-/// types are accepted from outside: member.enrolled, purchase.completed, order.refunded, order.cancelled.
+/// types are accepted from outside: member.enrolled, purchase.completed, order.refunded, order.cancelled,
+/// referral.recorded. Its event ids are stored as <c>api:{eventId}</c>, and it cannot name a member
+/// of the webhook intakes (<c>shopify-…</c>, <c>woo-…</c>).
 /// </summary>
 public static class GenericApiIntake
 {
@@ -22,12 +24,22 @@ public static class GenericApiIntake
         EventEnvelope.Types.ReferralRecorded,
     ];
 
-    /// <summary>Maps one signed API call. Never throws for any body or headers.</summary>
-    public static IntakeResult Handle(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body, string? secret) =>
-        Handle(headers, body, secret, null);
+    /// <summary>
+    /// The prefix every event id sent through this API gets: the API owns the <c>api:</c> event
+    /// ids and no others, so it cannot take the id of a Shopify or WooCommerce event (which
+    /// would route or pre-empt that shop's deliveries) or of a timer job's or a member route's event.
+    /// </summary>
+    public const string EventIdPrefix = "api:";
 
-    /// <summary>As <see cref="Handle(IReadOnlyDictionary{string, string}, ReadOnlySpan{byte}, string?)"/>, also refusing events dated more than a day after <paramref name="receivedAt"/>.</summary>
-    public static IntakeResult Handle(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body, string? secret, DateTimeOffset? receivedAt)
+    /// <summary>Member id prefixes owned by the webhook intakes; the API can write to none of them.</summary>
+    public static IReadOnlyList<string> ForeignMemberPrefixes { get; } = [ShopifyIntake.MemberPrefix, WooCommerceIntake.MemberPrefix];
+
+    /// <summary>
+    /// Maps one signed API call, refusing events dated before 2000 or more than
+    /// <see cref="EventValidation.MaxClockSkew"/> after <paramref name="receivedAt"/>, as the
+    /// webhook intakes do. Never throws for any body or headers.
+    /// </summary>
+    public static IntakeResult Handle(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body, string? secret, DateTimeOffset receivedAt)
     {
         if (body.Length > IntakeLimits.MaxBodyBytes)
         {
@@ -72,8 +84,29 @@ public static class GenericApiIntake
             return IntakeProblems.UnknownType($"not accepted through this API; expected one of {string.Join(", ", AcceptedTypes)}.");
         }
 
-        return Mapped.Accept(receivedAt, evt);
+        if (IsForeign(evt.MemberId))
+        {
+            return IntakeProblems.InvalidField("memberId", ForeignMessage);
+        }
+
+        if (evt is ReferralRecorded referral && IsForeign(referral.ReferrerId))
+        {
+            return IntakeProblems.InvalidField("payload.referrerId", ForeignMessage);
+        }
+
+        if (Keys.IsValid(evt.EventId) && evt.EventId.Length > Keys.MaxLength - EventIdPrefix.Length)
+        {
+            return IntakeProblems.InvalidField("eventId", $"must be {Keys.Rule(Keys.MaxLength - EventIdPrefix.Length)}.");
+        }
+
+        var owned = Keys.IsValid(evt.EventId) ? evt with { EventId = EventIdPrefix + evt.EventId } : evt;
+        return Mapped.Accept(receivedAt, owned);
     }
+
+    private const string ForeignMessage = "ids starting shopify- or woo- belong to those shops' webhooks; this API cannot write to them.";
+
+    private static bool IsForeign(string? memberId) =>
+        memberId is not null && ForeignMemberPrefixes.Any(p => memberId.StartsWith(p, StringComparison.OrdinalIgnoreCase));
 
     private static bool TryRead(string json, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LoyaltyEvent? evt, out string error)
     {

@@ -3,7 +3,14 @@ using Loyalty.Core;
 namespace Loyalty.App.Intake;
 
 /// <summary>What the intake made of one request: accepted events, an acknowledged no-op, or a refusal.</summary>
-public abstract record IntakeResult;
+public abstract record IntakeResult
+{
+    /// <summary>
+    /// For an accepted delivery that names itself (Shopify's <c>X-Shopify-Webhook-Id</c>): the
+    /// key under which it is recorded once queued, so a repeat of it is acknowledged without effect.
+    /// </summary>
+    public string? DeliveryKey { get; init; }
+}
 
 /// <summary>The request maps to these events, in order; enqueue them all, then answer 202.</summary>
 public sealed record IntakeAccepted(IReadOnlyList<LoyaltyEvent> Events) : IntakeResult;
@@ -101,6 +108,15 @@ public static class IgnoreReasons
 
     /// <summary>An order status this service does not know (e.g. a plugin's custom status).</summary>
     public const string UnrecognisedStatus = "unrecognised order status";
+
+    /// <summary>A webhook topic or event this service does not use (acknowledged so the shop does not retry it).</summary>
+    public const string UnhandledTopic = "topic not used";
+
+    /// <summary>A Shopify test order (<c>test: true</c>), which earns nothing unless test orders are allowed.</summary>
+    public const string TestOrder = "test order";
+
+    /// <summary>A delivery already queued once (same delivery id), acknowledged without effect.</summary>
+    public const string DuplicateDelivery = "delivery already received";
 }
 
 /// <summary>Builds the refusals, so titles and statuses stay the same everywhere.</summary>

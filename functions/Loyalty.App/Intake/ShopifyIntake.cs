@@ -11,14 +11,20 @@ namespace Loyalty.App.Intake;
 /// </summary>
 public static partial class ShopifyIntake
 {
-    /// <summary>The signature header.</summary>
+    /// <summary>The signature header (also read as <c>shopify-hmac-sha256</c>, the name Shopify's newer libraries use).</summary>
     public const string HmacHeader = "X-Shopify-Hmac-Sha256";
 
-    /// <summary>The topic header, e.g. <c>orders/paid</c>.</summary>
+    /// <summary>The topic header, e.g. <c>orders/paid</c> (also read as <c>shopify-topic</c>).</summary>
     public const string TopicHeader = "X-Shopify-Topic";
 
-    /// <summary>The shop header, e.g. <c>acme.myshopify.com</c>.</summary>
+    /// <summary>The shop header, e.g. <c>acme.myshopify.com</c> (also read as <c>shopify-shop-domain</c>).</summary>
     public const string ShopDomainHeader = "X-Shopify-Shop-Domain";
+
+    /// <summary>The delivery id header, the same on every retry of one delivery (also read as <c>shopify-webhook-id</c>).</summary>
+    public const string WebhookIdHeader = "X-Shopify-Webhook-Id";
+
+    /// <summary>Longest delivery id accepted (Shopify sends a UUID).</summary>
+    public const int MaxWebhookIdLength = 64;
 
     /// <summary>Prefix of member ids made from Shopify customer ids.</summary>
     public const string MemberPrefix = "shopify-";
@@ -31,15 +37,28 @@ public static partial class ShopifyIntake
 
     private static readonly HashSet<string> PrivacyTopics = new(StringComparer.Ordinal) { "customers/redact", "customers/data_request", "shop/redact" };
 
-    /// <summary>Maps one Shopify webhook delivery. Never throws for any body or headers.</summary>
-    public static IntakeResult Handle(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body, string? secret, DateTimeOffset receivedAt)
+    /// <summary>Maps one Shopify webhook delivery; test orders earn nothing. Never throws for any body or headers.</summary>
+    public static IntakeResult Handle(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body, string? secret, DateTimeOffset receivedAt) =>
+        Handle(headers, body, secret, receivedAt, acceptTestOrders: false);
+
+    /// <summary>
+    /// Maps one Shopify webhook delivery. Orders marked <c>test: true</c> (and refunds paid back
+    /// only by test transactions) are acknowledged without effect unless <paramref name="acceptTestOrders"/>.
+    /// An accepted delivery carries its <see cref="IntakeResult.DeliveryKey"/> when
+    /// <see cref="WebhookIdHeader"/> was sent. Never throws for any body or headers.
+    /// </summary>
+    public static IntakeResult Handle(IReadOnlyDictionary<string, string> headers, ReadOnlySpan<byte> body, string? secret, DateTimeOffset receivedAt, bool acceptTestOrders)
     {
         if (body.Length > IntakeLimits.MaxBodyBytes)
         {
             return IntakeProblems.TooLarge();
         }
 
-        var signature = HeaderLookup.Get(headers, HmacHeader);
+        if (!Header(headers, HmacHeader, out var signature, out var conflict))
+        {
+            return conflict;
+        }
+
         if (signature is null)
         {
             return IntakeProblems.MissingSignature(HmacHeader);
@@ -57,13 +76,40 @@ public static partial class ShopifyIntake
 
         using (document)
         {
-            return Route(headers, document.RootElement, receivedAt);
+            return Route(headers, document.RootElement, receivedAt, acceptTestOrders);
         }
     }
 
-    private static IntakeResult Route(IReadOnlyDictionary<string, string> headers, JsonElement root, DateTimeOffset receivedAt)
+    /// <summary>
+    /// Reads <paramref name="name"/> under its <c>X-</c> name or the bare one Shopify's newer
+    /// libraries use, in any case. Both present with different values is refused: the headers
+    /// are not signed, so an ambiguous one must not be resolved in the sender's favour.
+    /// </summary>
+    private static bool Header(IReadOnlyDictionary<string, string> headers, string name, out string? value, out IntakeRejected conflict)
     {
-        var topic = HeaderLookup.Get(headers, TopicHeader);
+        var prefixed = HeaderLookup.Get(headers, name);
+        var bare = HeaderLookup.Get(headers, name["X-".Length..]);
+        conflict = null!;
+        if (prefixed is not null && bare is not null && !string.Equals(prefixed, bare, StringComparison.Ordinal))
+        {
+            value = null;
+            conflict = name == HmacHeader
+                ? IntakeProblems.BadSignature(HmacHeader)
+                : IntakeProblems.InvalidHeader(name, $"sent twice ({name} and {name["X-".Length..].ToLowerInvariant()}) with different values.");
+            return false;
+        }
+
+        value = prefixed ?? bare;
+        return true;
+    }
+
+    private static IntakeResult Route(IReadOnlyDictionary<string, string> headers, JsonElement root, DateTimeOffset receivedAt, bool acceptTestOrders)
+    {
+        if (!Header(headers, TopicHeader, out var topic, out var conflict))
+        {
+            return conflict;
+        }
+
         if (topic is null)
         {
             return IntakeProblems.UnknownTopic(TopicHeader, "required.");
@@ -76,10 +122,19 @@ public static partial class ShopifyIntake
 
         if (topic is not ("orders/paid" or "orders/cancelled" or "refunds/create"))
         {
-            return IntakeProblems.UnknownTopic(TopicHeader, "not a topic this service handles (orders/paid, orders/cancelled, refunds/create, privacy topics).");
+            // Any other topic Shopify may send (orders/create, orders/updated, products/...) is
+            // acknowledged: an error answer would be retried and finally cost the subscription.
+            return TopicShape().IsMatch(topic)
+                ? new IntakeIgnored(IgnoreReasons.UnhandledTopic)
+                : IntakeProblems.UnknownTopic(TopicHeader, "expected a Shopify topic such as orders/paid.");
         }
 
-        var shop = HeaderLookup.Get(headers, ShopDomainHeader)?.ToLowerInvariant();
+        if (!Header(headers, ShopDomainHeader, out var shopHeader, out conflict))
+        {
+            return conflict;
+        }
+
+        var shop = shopHeader?.ToLowerInvariant();
         if (shop is null)
         {
             return IntakeProblems.InvalidHeader(ShopDomainHeader, "required.");
@@ -90,25 +145,75 @@ public static partial class ShopifyIntake
             return IntakeProblems.InvalidHeader(ShopDomainHeader, "expected a shop domain such as name.myshopify.com.");
         }
 
+        if (!Header(headers, WebhookIdHeader, out var webhookId, out conflict))
+        {
+            return conflict;
+        }
+
+        if (webhookId is not null && (webhookId.Length > MaxWebhookIdLength || !Keys.IsValid(webhookId)))
+        {
+            return IntakeProblems.InvalidHeader(WebhookIdHeader, $"expected {Keys.Rule(MaxWebhookIdLength)} (Shopify sends a UUID).");
+        }
+
         var fields = new FieldReader();
         if (!fields.IsObject(root))
         {
             return fields.Rejection!;
         }
 
-        return topic switch
+        // The topic header is not signed: the body must be of the topic's own shape, so a signed
+        // body resent under another topic is refused rather than read as something it is not.
+        var result = topic switch
         {
-            "orders/paid" => Paid(fields, root, shop, receivedAt),
-            "orders/cancelled" => Cancelled(fields, root, shop, receivedAt),
-            _ => Refund(fields, root, shop, receivedAt),
+            "orders/paid" => RefundShaped(fields, root) ?? Paid(fields, root, shop, receivedAt, acceptTestOrders),
+            "orders/cancelled" => RefundShaped(fields, root) ?? Cancelled(fields, root, shop, receivedAt, acceptTestOrders),
+            _ => OrderShaped(fields, root) ?? Refund(fields, root, shop, receivedAt, acceptTestOrders),
         };
+        return webhookId is not null && result is IntakeAccepted or IntakeAcceptedByOrder
+            ? result with { DeliveryKey = $"shopify:{shop}:webhook:{webhookId}" }
+            : result;
     }
 
-    private static IntakeResult Paid(FieldReader fields, JsonElement order, string shop, DateTimeOffset receivedAt)
+    /// <summary>A refusal when an order topic carries a refund's body (a refund has <c>order_id</c> and <c>refund_line_items</c>).</summary>
+    private static IntakeRejected? RefundShaped(FieldReader fields, JsonElement body)
     {
-        var orderId = fields.Id(order, "id", "", required: true);
+        if (body.TryGetProperty("order_id", out _) || body.TryGetProperty("refund_line_items", out _))
+        {
+            fields.Fail("body", "a refund's body, not an order's; it does not fit this topic.");
+            return fields.Rejection;
+        }
+
+        return null;
+    }
+
+    /// <summary>A refusal when refunds/create carries an order's body, or a body without a refund's lines.</summary>
+    private static IntakeRejected? OrderShaped(FieldReader fields, JsonElement body)
+    {
+        if (body.TryGetProperty("line_items", out _) || body.TryGetProperty("financial_status", out _))
+        {
+            fields.Fail("body", "an order's body, not a refund's; it does not fit this topic.");
+            return fields.Rejection;
+        }
+
+        if (!body.TryGetProperty("refund_line_items", out _))
+        {
+            fields.Fail("refund_line_items", "required for refunds/create (may be empty).");
+            return fields.Rejection;
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the order is a test order that must earn nothing.</summary>
+    private static bool IsTest(FieldReader fields, JsonElement order, bool acceptTestOrders) =>
+        fields.Flag(order, "test", "") == true && !acceptTestOrders;
+
+    private static IntakeResult Paid(FieldReader fields, JsonElement order, string shop, DateTimeOffset receivedAt, bool acceptTestOrders)
+    {
+        var orderId = OrderId(fields, order, "id");
         var status = fields.Text(order, "financial_status", "");
         var customerId = CustomerId(fields, order);
+        var test = IsTest(fields, order, acceptTestOrders);
         if (fields.Failed)
         {
             return fields.Rejection!;
@@ -130,6 +235,11 @@ public static partial class ShopifyIntake
         if (FieldReader.Has(order, "cancelled_at"))
         {
             return new IntakeIgnored(IgnoreReasons.OrderCancelled);
+        }
+
+        if (test)
+        {
+            return new IntakeIgnored(IgnoreReasons.TestOrder);
         }
 
         var currency = fields.Currency(order, "currency", "");
@@ -181,22 +291,52 @@ public static partial class ShopifyIntake
             return new IntakeIgnored(IgnoreReasons.NoEarningLines);
         }
 
+        var memberId = MemberPrefix + customerId;
         var purchase = new PurchaseCompleted(
-            $"shopify:{shop}:order:{orderId}:paid", MemberPrefix + customerId, occurredAt, orderId!, currency!, lines, total!.Value, profile);
-        return Mapped.Accept(receivedAt, purchase);
+            $"shopify:{shop}:order:{orderId}:paid", memberId, occurredAt, orderId!, currency!, lines, total!.Value, profile);
+
+        // An order reported paid after (part of) it was refunded earns only on the rest: each
+        // refund it lists is taken back under the event id its own refunds/create delivery
+        // gets, so that delivery, arriving too, is applied once (and by refund id, once at most).
+        List<LoyaltyEvent> events = [purchase];
+        foreach (var (entry, at) in fields.Objects(order, "refunds", ""))
+        {
+            if (RefundOf(fields, entry, at, shop, orderId!, occurredAt) is { } refund)
+            {
+                events.Add(refund(memberId));
+            }
+        }
+
+        if (status == "refunded")
+        {
+            // Refunded in full, whether or not each refund is listed: nothing of it earns.
+            events.Add(new OrderRefunded($"shopify:{shop}:order:{orderId}:refunded", memberId, occurredAt, orderId!, "refunded", [], 0m, Full: true));
+        }
+
+        return fields.Failed ? fields.Rejection! : Mapped.Accept(receivedAt, events);
     }
 
-    private static IntakeResult Cancelled(FieldReader fields, JsonElement order, string shop, DateTimeOffset receivedAt)
+    private static IntakeResult Cancelled(FieldReader fields, JsonElement order, string shop, DateTimeOffset receivedAt, bool acceptTestOrders)
     {
-        var orderId = fields.Id(order, "id", "", required: true);
+        var orderId = OrderId(fields, order, "id");
         var status = fields.Text(order, "financial_status", "");
         var customerId = CustomerId(fields, order);
-        var occurredAt = fields.Timestamp(order, "cancelled_at", "") ?? fields.Timestamp(order, "updated_at", "") ?? receivedAt;
+        var test = IsTest(fields, order, acceptTestOrders);
+        fields.Objects(order, "line_items", "", required: true);
+
+        // A cancelled order says when: without cancelled_at the body is not a cancellation.
+        var cancelledAt = fields.Timestamp(order, "cancelled_at", "");
+        if (cancelledAt is null)
+        {
+            fields.Fail("cancelled_at", "required for orders/cancelled: the order is not cancelled.");
+        }
+
         if (fields.Failed)
         {
             return fields.Rejection!;
         }
 
+        var occurredAt = cancelledAt!.Value;
         if (customerId is null)
         {
             return new IntakeIgnored(IgnoreReasons.GuestOrder);
@@ -207,6 +347,11 @@ public static partial class ShopifyIntake
             return new IntakeIgnored(IgnoreReasons.OrderNotPaid);
         }
 
+        if (test)
+        {
+            return new IntakeIgnored(IgnoreReasons.TestOrder);
+        }
+
         var cancelled = new OrderCancelled($"shopify:{shop}:order:{orderId}:cancelled", MemberPrefix + customerId, occurredAt, orderId!);
         return Mapped.Accept(receivedAt, cancelled);
     }
@@ -215,56 +360,31 @@ public static partial class ShopifyIntake
     /// A refund names its order but not the customer (its <c>user_id</c> is the staff member
     /// who refunded), so the events are built once the caller has looked the member up by order.
     /// </summary>
-    private static IntakeResult Refund(FieldReader fields, JsonElement refund, string shop, DateTimeOffset receivedAt)
+    private static IntakeResult Refund(FieldReader fields, JsonElement refund, string shop, DateTimeOffset receivedAt, bool acceptTestOrders)
     {
-        var refundId = fields.Id(refund, "id", "", required: true);
-        var orderId = fields.Id(refund, "order_id", "", required: true);
-        var occurredAt = fields.Timestamp(refund, "processed_at", "") ?? fields.Timestamp(refund, "created_at", "") ?? receivedAt;
-        var lines = new List<RefundLine>();
-        foreach (var (item, at) in fields.Objects(refund, "refund_line_items", ""))
-        {
-            var lineId = fields.Id(item, "line_item_id", at, required: true);
-            var quantity = fields.Count(item, "quantity", at, min: 0);
-
-            // subtotal: what the line's refunded units cost after their discounts, excluding tax.
-            var amount = fields.Money(item, "subtotal", at, required: true);
-            if (fields.Failed)
-            {
-                return fields.Rejection!;
-            }
-
-            lines.Add(new RefundLine(lineId!, quantity!.Value, amount!.Value));
-        }
-
-        // Without lines the refund is money only: what was actually paid back.
-        var refunded = 0m;
-        if (lines.Count == 0)
-        {
-            foreach (var (transaction, at) in fields.Objects(refund, "transactions", ""))
-            {
-                var kind = fields.Text(transaction, "kind", at);
-                var status = fields.Text(transaction, "status", at);
-                var amount = fields.Money(transaction, "amount", at, required: kind == "refund" && status == "success");
-                if (kind == "refund" && status == "success" && amount is { } paidBack)
-                {
-                    refunded += paidBack;
-                }
-            }
-        }
-
+        var orderId = OrderId(fields, refund, "order_id");
         if (fields.Failed)
         {
             return fields.Rejection!;
         }
 
-        if (refunded == 0m && lines.All(l => l.Amount == 0m))
+        var build = RefundOf(fields, refund, "", shop, orderId!, receivedAt);
+        if (fields.Failed)
+        {
+            return fields.Rejection!;
+        }
+
+        if (build is null)
         {
             return new IntakeIgnored(IgnoreReasons.NothingRefunded);
         }
 
-        var eventId = $"shopify:{shop}:order:{orderId}:refund:{refundId}";
-        var refundLines = lines.ToArray();
-        Func<string, LoyaltyEvent> build = memberId => new OrderRefunded(eventId, memberId, occurredAt, orderId!, refundId!, refundLines, refunded);
+        // A refund of a test order is paid back by test transactions only.
+        var transactions = fields.Objects(refund, "transactions", "");
+        if (!acceptTestOrders && transactions.Count > 0 && transactions.All(t => FieldReader.Has(t.Item, "test") && t.Item.GetProperty("test").ValueKind == JsonValueKind.True))
+        {
+            return new IntakeIgnored(IgnoreReasons.TestOrder);
+        }
 
         // Validate now with a stand-in member, so a bad refund is refused before any lookup.
         if (Mapped.Accept(receivedAt, build(MemberPrefix + "0")) is IntakeRejected invalid)
@@ -275,11 +395,120 @@ public static partial class ShopifyIntake
         return new IntakeAcceptedByOrder($"shopify:{shop}", orderId!, [build]);
     }
 
+    /// <summary>
+    /// Reads one refund (a refunds/create body, or an entry of an order's <c>refunds</c>) at
+    /// <paramref name="path"/>: a builder of its event for a member, or null when it refunds
+    /// no merchandise and no money other than shipping (shipping never earned, so a refund of
+    /// shipping alone takes nothing back). Check <see cref="FieldReader.Failed"/> after.
+    /// </summary>
+    private static Func<string, LoyaltyEvent>? RefundOf(FieldReader fields, JsonElement refund, string path, string shop, string orderId, DateTimeOffset fallbackTime)
+    {
+        var refundId = fields.Id(refund, "id", path, required: true);
+        var occurredAt = fields.Timestamp(refund, "processed_at", path) ?? fields.Timestamp(refund, "created_at", path) ?? fallbackTime;
+        var lines = new List<RefundLine>();
+        foreach (var (item, at) in fields.Objects(refund, "refund_line_items", path))
+        {
+            var lineId = fields.Id(item, "line_item_id", at, required: true);
+            var quantity = fields.Count(item, "quantity", at, min: 0);
+
+            // subtotal: what the line's refunded units cost after their discounts, excluding tax.
+            var amount = fields.Money(item, "subtotal", at, required: true);
+            if (fields.Failed)
+            {
+                return null;
+            }
+
+            lines.Add(new RefundLine(lineId!, quantity!.Value, amount!.Value));
+        }
+
+        // Without lines the refund is money only: what was actually paid back, less what of it
+        // paid back shipping (which never earned).
+        var refunded = 0m;
+        if (lines.Count == 0)
+        {
+            foreach (var (transaction, at) in fields.Objects(refund, "transactions", path))
+            {
+                var kind = fields.Text(transaction, "kind", at);
+                var status = fields.Text(transaction, "status", at);
+                var amount = fields.Money(transaction, "amount", at, required: kind == "refund" && status == "success");
+                if (kind == "refund" && status == "success" && amount is { } paidBack)
+                {
+                    refunded += paidBack;
+                }
+            }
+
+            refunded = Math.Max(0m, refunded - ShippingRefunded(fields, refund, path));
+        }
+
+        if (fields.Failed || (refunded == 0m && lines.All(l => l.Amount == 0m)))
+        {
+            return null;
+        }
+
+        var eventId = $"shopify:{shop}:order:{orderId}:refund:{refundId}";
+        var refundLines = lines.ToArray();
+        return memberId => new OrderRefunded(eventId, memberId, occurredAt, orderId, refundId!, refundLines, refunded);
+    }
+
+    /// <summary>
+    /// Shipping paid back by a refund, tax included: its <c>refund_shipping_lines</c> (newer API
+    /// versions) or its <c>order_adjustments</c> of kind <c>shipping_refund</c> (older ones,
+    /// negative amounts). A refund may carry both for the same shipping, so the larger counts.
+    /// </summary>
+    private static decimal ShippingRefunded(FieldReader fields, JsonElement refund, string path)
+    {
+        var byLines = 0m;
+        foreach (var (line, at) in fields.Objects(refund, "refund_shipping_lines", path))
+        {
+            byLines += ShopMoney(fields, line, "subtotal_amount_set", at) + ShopMoney(fields, line, "tax_amount_set", at);
+        }
+
+        var byAdjustments = 0m;
+        foreach (var (adjustment, at) in fields.Objects(refund, "order_adjustments", path))
+        {
+            if (fields.Text(adjustment, "kind", at) == "shipping_refund")
+            {
+                byAdjustments += Math.Abs(fields.Money(adjustment, "amount", at, required: true, allowNegative: true) ?? 0m)
+                    + Math.Abs(fields.Money(adjustment, "tax_amount", at, allowNegative: true) ?? 0m);
+            }
+        }
+
+        return Math.Max(byLines, byAdjustments);
+    }
+
+    /// <summary>The <c>shop_money.amount</c> of a money bag, 0 when absent.</summary>
+    private static decimal ShopMoney(FieldReader fields, JsonElement obj, string name, string path)
+    {
+        var bag = fields.Object(obj, name, path);
+        var shopMoney = bag is { } b ? fields.Object(b, "shop_money", FieldReader.At(path, name)) : null;
+        return shopMoney is { } m ? fields.Money(m, "amount", FieldReader.At(FieldReader.At(path, name), "shop_money")) ?? 0m : 0m;
+    }
+
+    /// <summary>An order id, required: <see cref="Keys.IsValidOrderId"/> (no '+').</summary>
+    private static string? OrderId(FieldReader fields, JsonElement obj, string name)
+    {
+        var id = fields.Id(obj, name, "", required: true);
+        if (id is not null && !Keys.IsValidOrderId(id))
+        {
+            fields.Fail(name, $"expected an order id: a whole number, or {Keys.OrderIdRule}.");
+            return null;
+        }
+
+        return id;
+    }
+
     /// <summary>The customer id, or null for a guest order (no customer, or one without an id).</summary>
     private static string? CustomerId(FieldReader fields, JsonElement order)
     {
         var customer = fields.Object(order, "customer", "");
-        return customer is { } c ? fields.Id(c, "id", "customer") : null;
+        var id = customer is { } c ? fields.Id(c, "id", "customer") : null;
+        if (id is not null && !Keys.IsValidMemberId(MemberPrefix + id))
+        {
+            fields.Fail("customer.id", $"expected a customer id: at most {Keys.MaxMemberIdLength - MemberPrefix.Length} digits or letters, - _ . : =.");
+            return null;
+        }
+
+        return id;
     }
 
     private static MemberProfile? Profile(FieldReader fields, JsonElement order)
@@ -309,4 +538,7 @@ public static partial class ShopifyIntake
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?\\.myshopify\\.com$", RegexOptions.CultureInvariant)]
     private static partial Regex ShopDomain();
+
+    [GeneratedRegex("^[a-z_]{1,50}/[a-z_]{1,50}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TopicShape();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Loyalty.Core;
 
 namespace Loyalty.App.Intake;
@@ -10,7 +11,7 @@ namespace Loyalty.App.Intake;
 /// in <c>refunds[]</c>. Checks in order: size, <c>X-WC-Webhook-Signature</c> (base64 HMAC-SHA256
 /// of the raw body; only the unsigned creation ping passes without one), JSON, topic and fields.
 /// </summary>
-public static class WooCommerceIntake
+public static partial class WooCommerceIntake
 {
     /// <summary>The signature header.</summary>
     public const string SignatureHeader = "X-WC-Webhook-Signature";
@@ -83,7 +84,11 @@ public static class WooCommerceIntake
             case "order.created" or "order.updated" or "order.restored":
                 break;
             default:
-                return IntakeProblems.UnknownTopic(TopicHeader, "not a topic this service handles (order.created, order.updated, order.restored, order.deleted).");
+                // Other resources and events (product.updated, customer.created, action.*) are
+                // acknowledged: WooCommerce disables a webhook after repeated failed deliveries.
+                return TopicShape().IsMatch(topic)
+                    ? new IntakeIgnored(IgnoreReasons.UnhandledTopic)
+                    : IntakeProblems.UnknownTopic(TopicHeader, "expected a WooCommerce topic such as order.updated.");
         }
 
         var sourceHeader = HeaderLookup.Get(headers, SourceHeader);
@@ -117,6 +122,16 @@ public static class WooCommerceIntake
     {
         var orderId = fields.Id(order, "id", "", required: true);
         var customerId = fields.Id(order, "customer_id", "");
+        if (orderId is not null && !Keys.IsValidOrderId(orderId))
+        {
+            fields.Fail("id", $"expected an order id: a whole number, or {Keys.OrderIdRule}.");
+        }
+
+        if (customerId is not null && !Keys.IsValidMemberId(MemberPrefix + customerId))
+        {
+            fields.Fail("customer_id", $"expected a customer id: at most {Keys.MaxMemberIdLength - MemberPrefix.Length} digits or letters, - _ . : =.");
+        }
+
         var status = fields.Text(order, "status", "", required: true);
         var modifiedAt = fields.Timestamp(order, "date_modified_gmt", "");
         if (fields.Failed)
@@ -236,4 +251,8 @@ public static class WooCommerceIntake
             fields.Text(billing, "last_name", "billing"));
         return profile == MemberProfile.Empty ? null : profile;
     }
+
+    // Resource and event as WooCommerce names them (action.woocommerce_... included).
+    [GeneratedRegex("^[a-z_]{1,50}\\.[a-z0-9_]{1,100}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TopicShape();
 }

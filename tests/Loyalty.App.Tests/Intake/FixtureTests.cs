@@ -53,7 +53,9 @@ public sealed class FixtureTests
         var body = Replace(Fixture("shopify-orders-paid.json"), "\"financial_status\": \"voided\"", "\"financial_status\": \"paid\"");
         body = Replace(body, "\"cancelled_at\": \"2021-12-31T19:00:00-05:00\"", "\"cancelled_at\": null");
 
-        var purchase = Single<PurchaseCompleted>(Shopify(body, "orders/paid"));
+        // The sample is a test order, which earns only where test orders are allowed.
+        Assert.Equal(new IntakeIgnored(IgnoreReasons.TestOrder), Shopify(body, "orders/paid"));
+        var purchase = Single<PurchaseCompleted>(ShopifyIntake.Handle(ShopifyHeaders(body, "orders/paid"), body, ShopifySecret, ReceivedAt, acceptTestOrders: true));
 
         // The sample's id lost precision when it was scraped (the gid says ...508); the intake
         // keeps the digits the JSON text has, never a double's rounding of them (...496).
@@ -90,7 +92,8 @@ public sealed class FixtureTests
     {
         var body = Replace(Fixture("shopify-orders-cancelled.json"), "\"financial_status\": \"voided\"", "\"financial_status\": \"paid\"");
 
-        var cancelled = Single<OrderCancelled>(Shopify(body, "orders/cancelled"));
+        Assert.Equal(new IntakeIgnored(IgnoreReasons.TestOrder), Shopify(body, "orders/cancelled"));
+        var cancelled = Single<OrderCancelled>(ShopifyIntake.Handle(ShopifyHeaders(body, "orders/cancelled"), body, ShopifySecret, ReceivedAt, acceptTestOrders: true));
 
         Assert.Equal(new OrderCancelled($"shopify:{Shop}:order:{ShopifyOrderId}:cancelled", ShopifyCustomerMember, ShopifySampleTime, ShopifyOrderId), cancelled);
     }

@@ -131,9 +131,10 @@ public sealed class ShopifyIntakeTests
     public void Guest_order_is_acknowledged_without_earning(string customer)
     {
         var body = Edit(Paid, order => order["customer"] = JsonNode.Parse(customer));
+        var cancelled = Edit(body, order => order["cancelled_at"] = "2026-03-15T09:00:00-04:00");
 
         Assert.Equal(new IntakeIgnored(IgnoreReasons.GuestOrder), Shopify(body, "orders/paid"));
-        Assert.Equal(new IntakeIgnored(IgnoreReasons.GuestOrder), Shopify(body, "orders/cancelled"));
+        Assert.Equal(new IntakeIgnored(IgnoreReasons.GuestOrder), Shopify(cancelled, "orders/cancelled"));
     }
 
     [Fact]
@@ -161,7 +162,6 @@ public sealed class ShopifyIntakeTests
     [Theory]
     [InlineData("paid")]
     [InlineData("partially_refunded")]
-    [InlineData("refunded")]
     [InlineData(null)]
     public void Order_that_was_paid_earns(string? status)
     {
@@ -245,8 +245,18 @@ public sealed class ShopifyIntakeTests
     [Theory]
     [InlineData("products/create")]
     [InlineData("orders/create")]
+    [InlineData("orders/updated")]
+    [InlineData("orders/fulfilled")]
+    [InlineData("app/uninstalled")]
+    public void Topics_not_used_are_acknowledged_so_Shopify_does_not_retry_them(string topic) =>
+        Assert.Equal(new IntakeIgnored(IgnoreReasons.UnhandledTopic), Shopify(Paid, topic));
+
+    [Theory]
     [InlineData("ORDERS/PAID")]
-    public void Other_topics_are_refused(string topic) =>
+    [InlineData("orders")]
+    [InlineData("orders/paid/x")]
+    [InlineData("orders/pa id")]
+    public void Topic_that_is_not_of_Shopify_form_is_refused(string topic) =>
         Rejected(Shopify(Paid, topic), 400, ProblemTypes.UnknownTopic, ShopifyIntake.TopicHeader);
 
     [Fact]

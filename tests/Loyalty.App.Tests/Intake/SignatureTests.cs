@@ -201,7 +201,7 @@ public sealed class SignatureTests
     {
         "shopify" => ShopifyIntake.Handle(headers, body, secret, ReceivedAt),
         "woocommerce" => WooCommerceIntake.Handle(headers, body, secret, ReceivedAt),
-        _ => GenericApiIntake.Handle(headers, body, secret),
+        _ => GenericApiIntake.Handle(headers, body, secret, ReceivedAt),
     };
 
     private static string SignatureHeader(string intake) => intake switch

@@ -73,7 +73,7 @@ internal static class Webhooks
     public static Dictionary<string, string> ApiHeaders(ReadOnlySpan<byte> body) =>
         Headers((GenericApiIntake.SignatureHeader, Signatures.ComputeHexHeader(body, ApiSecret)));
 
-    public static IntakeResult Api(byte[] body) => GenericApiIntake.Handle(ApiHeaders(body), body, ApiSecret);
+    public static IntakeResult Api(byte[] body) => GenericApiIntake.Handle(ApiHeaders(body), body, ApiSecret, ReceivedAt);
 
     public static Dictionary<string, string> Headers(params (string Name, string? Value)[] headers)
     {

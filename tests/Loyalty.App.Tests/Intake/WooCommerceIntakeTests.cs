@@ -143,8 +143,17 @@ public sealed class WooCommerceIntakeTests
     [Theory]
     [InlineData("product.updated")]
     [InlineData("coupon.created")]
+    [InlineData("customer.updated")]
     [InlineData("action.woocommerce_order_status_completed")]
-    public void Other_topics_are_refused(string topic) =>
+    public void Events_not_used_are_acknowledged_so_WooCommerce_does_not_disable_the_webhook(string topic) =>
+        Assert.Equal(new IntakeIgnored(IgnoreReasons.UnhandledTopic), Woo(Processing, topic));
+
+    [Theory]
+    [InlineData("ORDER.UPDATED")]
+    [InlineData("order")]
+    [InlineData("order.up dated")]
+    [InlineData("order/updated")]
+    public void Topic_that_is_not_of_WooCommerce_form_is_refused(string topic) =>
         Rejected(Woo(Processing, topic), 400, ProblemTypes.UnknownTopic, WooCommerceIntake.TopicHeader);
 
     [Fact]
