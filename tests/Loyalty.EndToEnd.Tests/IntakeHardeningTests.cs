@@ -214,9 +214,9 @@ public sealed class IntakeHardeningTests(ServiceFixture service)
     {
         var tooLong = "api-" + new string('x', 186);
         using var purchase = await service.PostEventAsync(Payloads.GenericPurchase("api-x:order:4:paid", tooLong, "4", 10m, 1));
-        using var read = await service.Client.GetAsync($"api/members/{"m" + new string('1', 64)}?code={LocalHost.AdminKey}");
-        using var adjust = await service.Client.PostAsJsonAsync($"api/admin/members/{tooLong}/adjustments?code={LocalHost.AdminKey}", new { points = 10, reason = "goodwill", requestId = "adj-1" });
-        using var redeem = await service.Client.PostAsJsonAsync($"api/members/{tooLong}/redemptions?code={LocalHost.AdminKey}", new { rewardId = "free-shipping", requestId = "r-1" });
+        using var read = await Keyed.SendAsync(service.Client, HttpMethod.Get, $"api/members/{"m" + new string('1', 64)}", null);
+        using var adjust = await Keyed.SendAsync(service.Client, HttpMethod.Post, $"api/admin/members/{tooLong}/adjustments", new { points = 10, reason = "goodwill", requestId = "adj-1" });
+        using var redeem = await Keyed.SendAsync(service.Client, HttpMethod.Post, $"api/members/{tooLong}/redemptions", new { rewardId = "free-shipping", requestId = "r-1" });
 
         Assert.Equal(HttpStatusCode.BadRequest, purchase.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, read.StatusCode);
@@ -232,8 +232,8 @@ public sealed class IntakeHardeningTests(ServiceFixture service)
         (await service.PostEventAsync(Payloads.GenericPurchase("api-x:order:5:paid", member, "5", 300m, 1))).Dispose();
         await service.WaitForMemberAsync(member, m => ServiceFixture.Balance(m) == 350);
 
-        using var redeem = await service.Client.PostAsJsonAsync($"api/members/{member}/redemptions?code={LocalHost.AdminKey}", new { rewardId = "free-shipping", requestId = new string('r', 61) });
-        using var adjust = await service.Client.PostAsJsonAsync($"api/admin/members/{member}/adjustments?code={LocalHost.AdminKey}", new { points = 10, reason = "goodwill", requestId = new string('a', 61) });
+        using var redeem = await Keyed.SendAsync(service.Client, HttpMethod.Post, $"api/members/{member}/redemptions", new { rewardId = "free-shipping", requestId = new string('r', 61) });
+        using var adjust = await Keyed.SendAsync(service.Client, HttpMethod.Post, $"api/admin/members/{member}/adjustments", new { points = 10, reason = "goodwill", requestId = new string('a', 61) });
 
         Assert.Equal(HttpStatusCode.BadRequest, redeem.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, adjust.StatusCode);
@@ -246,8 +246,8 @@ public sealed class IntakeHardeningTests(ServiceFixture service)
     public async Task An_email_address_or_phone_number_as_member_id_is_refused_and_never_logged(string memberId)
     {
         using var purchase = await service.PostEventAsync(Payloads.GenericPurchase("api-x:order:6:paid", memberId, "6", 10m, 1));
-        using var read = await service.Client.GetAsync($"api/members/{Uri.EscapeDataString(memberId)}?code={LocalHost.AdminKey}");
-        using var adjust = await service.Client.PostAsJsonAsync($"api/admin/members/{Uri.EscapeDataString(memberId)}/adjustments?code={LocalHost.AdminKey}", new { points = 10, reason = "goodwill", requestId = "adj-6" });
+        using var read = await Keyed.SendAsync(service.Client, HttpMethod.Get, $"api/members/{Uri.EscapeDataString(memberId)}", null);
+        using var adjust = await Keyed.SendAsync(service.Client, HttpMethod.Post, $"api/admin/members/{Uri.EscapeDataString(memberId)}/adjustments", new { points = 10, reason = "goodwill", requestId = "adj-6" });
 
         Assert.Equal(HttpStatusCode.BadRequest, purchase.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, read.StatusCode);
@@ -302,9 +302,9 @@ public sealed class LongIdTests(ClockFixture service) : IClassFixture<ClockFixtu
 
         await service.WaitForMemberAsync(member, m => ServiceFixture.Balance(m) == 650);
 
-        using var redeem = await service.Client.PostAsJsonAsync($"api/members/{member}/redemptions?code={LocalHost.AdminKey}", new { rewardId = "free-shipping", requestId = request });
-        using var adjust = await service.Client.PostAsJsonAsync($"api/admin/members/{member}/adjustments?code={LocalHost.AdminKey}", new { points = 25, reason = "goodwill", requestId = request });
-        using var benefit = await service.Client.PostAsJsonAsync($"api/members/{member}/benefits/free-delivery/uses?code={LocalHost.AdminKey}", new { requestId = request, note = "longest ids" });
+        using var redeem = await Keyed.SendAsync(service.Client, HttpMethod.Post, $"api/members/{member}/redemptions", new { rewardId = "free-shipping", requestId = request });
+        using var adjust = await Keyed.SendAsync(service.Client, HttpMethod.Post, $"api/admin/members/{member}/adjustments", new { points = 25, reason = "goodwill", requestId = request });
+        using var benefit = await Keyed.SendAsync(service.Client, HttpMethod.Post, $"api/members/{member}/benefits/free-delivery/uses", new { requestId = request, note = "longest ids" });
         Assert.Equal(HttpStatusCode.Created, redeem.StatusCode);
         Assert.Equal(HttpStatusCode.Created, adjust.StatusCode);
         Assert.Equal(HttpStatusCode.Created, benefit.StatusCode);
@@ -312,7 +312,7 @@ public sealed class LongIdTests(ClockFixture service) : IClassFixture<ClockFixtu
 
         // A year and a day on, the expiry job reaches the member (its event id is expire:{member}:{day}).
         await At("2028-03-03T17:00:00Z");
-        using var run = await service.Client.PostAsync($"api/admin/jobs/ExpirePoints/runs?code={LocalHost.AdminKey}", null);
+        using var run = await Keyed.SendAsync(service.Client, HttpMethod.Post, "api/admin/jobs/ExpirePoints/runs", null);
         Assert.Equal(HttpStatusCode.OK, run.StatusCode);
         Assert.True((await run.Content.ReadFromJsonAsync<JsonObject>())!["eventsQueued"]!.GetValue<int>() >= 1);
         await service.WaitForQueueDrainedAsync();
@@ -325,7 +325,19 @@ public sealed class LongIdTests(ClockFixture service) : IClassFixture<ClockFixtu
 
     private async Task At(string instant)
     {
-        using var response = await service.Client.PostAsJsonAsync($"_local/clock?code={LocalHost.AdminKey}", new { now = DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture) });
+        using var response = await Keyed.SendAsync(service.Client, HttpMethod.Post, $"_local/clock", new { now = DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture) });
         response.EnsureSuccessStatusCode();
+    }
+}
+
+/// <summary>Requests with the key a route needs in the <c>x-functions-key</c> header: the admin key under /api/admin and /_local, the storefront key elsewhere.</summary>
+internal static class Keyed
+{
+    public static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, object? body)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        var admin = path.StartsWith("api/admin/", StringComparison.Ordinal) || path.StartsWith("_local/", StringComparison.Ordinal);
+        request.Headers.Add("x-functions-key", admin ? LocalHost.AdminKey : LocalHost.StorefrontKey);
+        return client.SendAsync(request);
     }
 }

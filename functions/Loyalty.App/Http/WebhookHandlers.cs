@@ -17,7 +17,7 @@ public sealed class WebhookHandlers(
     EventQueue queue,
     DeliveryLog deliveries,
     IOptions<WebhookSecrets> secrets,
-    IOptions<IntakeOptions> intake,
+    IOptions<IntakeOptions> intakeOptions,
     TimeProvider clock,
     ILogger<WebhookHandlers> logger)
 {
@@ -25,7 +25,7 @@ public sealed class WebhookHandlers(
 
     /// <summary><c>POST /api/webhooks/shopify</c>.</summary>
     public Task<IResult> ShopifyAsync(HttpRequest request, CancellationToken ct) =>
-        HandleAsync("shopify", request, secrets.Value.Shopify, (h, b, s) => ShopifyIntake.Handle(h, b, s, clock.GetUtcNow(), intake.Value.AcceptShopifyTestOrders), ct);
+        HandleAsync("shopify", request, secrets.Value.Shopify, (h, b, s) => ShopifyIntake.Handle(h, b, s, clock.GetUtcNow(), intakeOptions.Value.AcceptShopifyTestOrders), ct);
 
     /// <summary><c>POST /api/webhooks/woocommerce</c>.</summary>
     public Task<IResult> WooCommerceAsync(HttpRequest request, CancellationToken ct) =>
