@@ -154,7 +154,7 @@ public static class HostileRequests
         Add(api, "refund with a purchase payload", refused, 1, (r, i) => Api(Edit(Purchase("hx-new", "o" + i), o => o["type"] = "order.refunded")));
         Add(api, "over-limit points from quantity times price", refusedOrAcknowledged, 1,
             (r, i) => Api(Edit(Purchase("hx-quantity", "q" + i), o => { o["payload"]!["lines"]![0]!["quantity"] = 1_000_000; o["payload"]!["lines"]![0]!["unitPrice"] = 999_999; })),
-            gap: "accepted (202): lines within the amount limit multiply to 999,999,000,000 of merchandise, about a trillion points; closed by the per-event points limit (parked for approval)");
+            gap: "accepted (202): lines within the amount limit multiply to 999,999,000,000 of merchandise, under the decider's cap of 10^12 points an event, so it would be credited; closed by the per-event points limit (parked for approval)");
         Add(api, "cross-source member id", refusedOrAcknowledged, 1, (r, i) => Api(Purchase(Pick(r, ["shopify-7001", "woo-26"]), "x" + i)),
             gap: "accepted (202): the generic API credits a member id owned by the Shopify or WooCommerce intake; closed by source-owned ids");
         Add(api, "cross-source event id", refusedOrAcknowledged, 1, (r, i) => Api(Edit(Purchase("hx-new", "x" + i), o => o["eventId"] = $"shopify:fuzz-shop.myshopify.com:order:{i}:paid")),
