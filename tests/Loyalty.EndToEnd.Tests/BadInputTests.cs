@@ -67,7 +67,7 @@ public sealed class HostileFixture : IAsyncLifetime
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await client.GetAsync($"api/members/{memberId}?code={LocalHost.AdminKey}")).StatusCode != HttpStatusCode.OK)
+        while ((await client.GetAsync($"api/members/{memberId}?code={LocalHost.StorefrontKey}")).StatusCode != HttpStatusCode.OK)
         {
             Assert.True(DateTime.UtcNow < deadline, $"seed member {memberId} was not created");
             await Task.Delay(100);
@@ -76,7 +76,7 @@ public sealed class HostileFixture : IAsyncLifetime
 
     private static async Task ExpectAsync(HttpClient client, string path, object body)
     {
-        using var response = await client.PostAsJsonAsync($"{path}?code={LocalHost.AdminKey}", body);
+        using var response = await client.PostAsJsonAsync($"{path}?code={LocalHost.StorefrontKey}", body);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 }
@@ -217,7 +217,7 @@ public sealed class BadInputTests(HostileFixture service, ITestOutputHelper outp
         }
 
         // The control: a path no route maps is a 404 without one of the service's problem types, so the checks above tell them apart.
-        using var unmapped = await service.Client.GetAsync($"api/no-such-route?code={LocalHost.AdminKey}");
+        using var unmapped = await service.Client.SendAsync(Admin(HttpMethod.Get, "api/no-such-route", null));
         Assert.Equal(HttpStatusCode.NotFound, unmapped.StatusCode);
         Assert.DoesNotContain("/problems/", await unmapped.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -243,8 +243,10 @@ public sealed class BadInputTests(HostileFixture service, ITestOutputHelper outp
         return request;
     }
 
-    private static HttpRequestMessage Admin(HttpMethod method, string path, object? body) => new(method, $"{path}?code={LocalHost.AdminKey}")
+    private static HttpRequestMessage Admin(HttpMethod method, string path, object? body)
     {
-        Content = body is null ? null : JsonContent.Create(body),
-    };
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Add("x-functions-key", LocalHost.AdminKey);
+        return request;
+    }
 }

@@ -102,7 +102,7 @@ public sealed partial class CrashTests
                     beforeKill[request] = answer;
                     Interlocked.Increment(ref answered);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
                 {
                     // The host died with this request in flight: its outcome is unknown to the client.
                 }
@@ -246,7 +246,7 @@ public sealed partial class CrashTests
 
     private static async Task<(HttpStatusCode Status, string? Code)> RedeemAsync(HttpClient client, string memberId, string requestId)
     {
-        using var response = await client.PostAsJsonAsync($"api/members/{memberId}/redemptions?code={LocalHost.AdminKey}", new { rewardId = "usd-5-off", requestId });
+        using var response = await client.PostAsJsonAsync($"api/members/{memberId}/redemptions?code={LocalHost.StorefrontKey}", new { rewardId = "usd-5-off", requestId });
         Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK or HttpStatusCode.Conflict, $"{(int)response.StatusCode} for {memberId} {requestId}");
         var code = response.StatusCode == HttpStatusCode.Conflict ? null : (await response.Content.ReadFromJsonAsync<JsonObject>())!["code"]!.GetValue<string>();
         return (response.StatusCode, code);
@@ -304,7 +304,9 @@ public sealed partial class CrashTests
         public async Task SetClockAsync(LocalHost host, string instant)
         {
             using var client = host.CreateClient();
-            using var response = await client.PostAsJsonAsync($"_local/clock?code={LocalHost.AdminKey}", new { now = DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture) });
+            using var request = new HttpRequestMessage(HttpMethod.Post, "_local/clock") { Content = JsonContent.Create(new { now = DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture) }) };
+            request.Headers.Add("x-functions-key", LocalHost.AdminKey);
+            using var response = await client.SendAsync(request);
             response.EnsureSuccessStatusCode();
         }
 
@@ -357,7 +359,9 @@ public sealed partial class CrashTests
         private static async Task<int> RunJobAsync(LocalHost host, string job)
         {
             using var client = host.CreateClient();
-            using var response = await client.PostAsync($"api/admin/jobs/{job}/runs?code={LocalHost.AdminKey}", null);
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"api/admin/jobs/{job}/runs");
+            request.Headers.Add("x-functions-key", LocalHost.AdminKey);
+            using var response = await client.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             return (await response.Content.ReadFromJsonAsync<JsonObject>())!["eventsQueued"]!.GetValue<int>();
         }

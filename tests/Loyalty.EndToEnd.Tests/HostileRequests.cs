@@ -190,6 +190,8 @@ public static class HostileRequests
         Add(adjust, "bad body", refused, 2, (r, i) => Post($"api/admin/members/{Poor}/adjustments", Pick(r, ["{\"points\":\"ten\",\"reason\":\"x\"}", "{\"points\":0,\"reason\":\"x\"}", "{\"points\":5}", "{\"points\":5,\"reason\":\" \"}", "{", "[]", "{\"points\":1.5,\"reason\":\"x\"}", "{\"points\":5,\"reason\":\"x\",\"requestId\":\"a/b\"}", "{\"points\":5,\"reason\":\"x\",\"actor\":\"" + new string('a', 101) + "\"}"])));
         Add(adjust, "points over the limit", refused, 2, (r, i) => Post($"api/admin/members/{Pick(r, [Poor, Rich])}/adjustments", "{\"points\":" + Pick(r, ["10000001", "-10000001", "1e400", "9223372036854775808", "-9223372036854775809", "1000000000000"]) + ",\"reason\":\"x\"}"));
         Add(adjust, "wrong key", unauthorised, 1, (r, i) => Post($"api/admin/members/{Poor}/adjustments", Json(new { points = 5, reason = "x" }), key: false));
+        Add(adjust, "admin key in the query string", unauthorised, 1, (r, i) => Post(AdminKeyInQuery($"api/admin/members/{Poor}/adjustments"), Json(new { points = 5, reason = "x" }), key: null));
+        Add(adjust, "storefront key on an admin route", unauthorised, 1, (r, i) => Post($"api/admin/members/{Poor}/adjustments?code={LocalHost.StorefrontKey}", Json(new { points = 5, reason = "x" }), key: null));
         Add(adjust, "unknown member", [404], 1, (r, i) => Post($"api/admin/members/hx-nobody-{i}/adjustments", Json(new { points = 5, reason = "x", requestId = "a" + i })));
 
         // Benefit uses.
@@ -206,6 +208,7 @@ public static class HostileRequests
 
         // Jobs: a run with the key writes the finished days, so only refusals here.
         Add("RunJob", "wrong key", unauthorised, 1, (r, i) => Post($"api/admin/jobs/{Pick(r, Jobs)}/runs", null, key: r.Next(2) == 0 ? false : null));
+        Add("RunJob", "admin key in the query string", unauthorised, 1, (r, i) => Post(AdminKeyInQuery($"api/admin/jobs/{Pick(r, Jobs)}/runs"), null, key: null));
         Add("RunJob", "unknown job", [404], 1, (r, i) => Post($"api/admin/jobs/{Uri.EscapeDataString(Pick(r, ["expirepoints", "Nope", "ExpirePoints ", "..", "%00"]))}/runs", null));
 
         // Wrong methods on real routes.
@@ -214,7 +217,7 @@ public static class HostileRequests
             var route = HostContract.HttpRoutes[r.Next(HostContract.HttpRoutes.Count)];
             var path = Fill(route.Template);
             var method = Pick(r, route.Method == "GET" ? ["POST", "DELETE", "PUT"] : ["GET", "DELETE", "PUT", "PATCH"]);
-            return () => new HttpRequestMessage(new HttpMethod(method), $"api/{path}?code={LocalHost.AdminKey}");
+            return () => WithKey(new HttpRequestMessage(new HttpMethod(method), $"api/{path}"), true);
         });
 
         return kinds;
@@ -282,19 +285,27 @@ public static class HostileRequests
     };
 
     // key: true = the admin key, false = a wrong key, null = none.
-    private static Func<HttpRequestMessage> Get(string path, bool? key) => () => new HttpRequestMessage(HttpMethod.Get, WithKey(path, key));
+    // key: true = the admin key as the header (accepted on every route), false = a wrong key, null = none.
+    private static Func<HttpRequestMessage> Get(string path, bool? key) => () => WithKey(new HttpRequestMessage(HttpMethod.Get, WrongKey(path, key)), key);
 
-    private static Func<HttpRequestMessage> Post(string path, string? body, bool? key = true) => () => new HttpRequestMessage(HttpMethod.Post, WithKey(path, key))
-    {
-        Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json"),
-    };
+    private static Func<HttpRequestMessage> Post(string path, string? body, bool? key = true) => () => WithKey(
+        new HttpRequestMessage(HttpMethod.Post, WrongKey(path, key)) { Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json") },
+        key);
 
-    private static string WithKey(string path, bool? key) => key switch
+    private static HttpRequestMessage WithKey(HttpRequestMessage request, bool? key)
     {
-        true => path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "code=" + LocalHost.AdminKey,
-        false => path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "code=wrong-key",
-        null => path,
-    };
+        if (key == true)
+        {
+            request.Headers.Add("x-functions-key", LocalHost.AdminKey);
+        }
+
+        return request;
+    }
+
+    private static string WrongKey(string path, bool? key) =>
+        key == false ? path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "code=wrong-key" : path;
+
+    private static string AdminKeyInQuery(string path) => path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "code=" + LocalHost.AdminKey;
 
     private static string Json(object value) => System.Text.Json.JsonSerializer.Serialize(value);
 

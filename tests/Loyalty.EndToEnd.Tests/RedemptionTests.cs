@@ -153,10 +153,13 @@ public sealed class RedemptionTests(ServiceFixture service)
         request.Headers.Add("x-functions-key", LocalHost.AdminKey);
         using var withActor = await service.Client.SendAsync(request);
 
-        // With the key as the code value and no actor: recorded as the default actor.
-        using var withoutActor = await service.Client.PostAsJsonAsync(
-            $"api/admin/members/{memberId}/adjustments?code={LocalHost.AdminKey}",
-            new { points = -3, reason = "Price correction" });
+        // No actor: recorded as the default actor.
+        using var plain = new HttpRequestMessage(HttpMethod.Post, $"api/admin/members/{memberId}/adjustments")
+        {
+            Content = JsonContent.Create(new { points = -3, reason = "Price correction" }),
+        };
+        plain.Headers.Add("x-functions-key", LocalHost.AdminKey);
+        using var withoutActor = await service.Client.SendAsync(plain);
 
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorised.StatusCode);
         Assert.Equal(HttpStatusCode.Created, withActor.StatusCode);
