@@ -18,7 +18,7 @@ public sealed class LocalOptions
     /// <summary>Print what to try next once the host listens.</summary>
     public bool PrintHints { get; set; } = true;
 
-    /// <summary>Queue workers receiving and applying events at once.</summary>
+    /// <summary>Queue workers receiving and applying events at once; 0 runs no pump (messages stay queued: tests that must see every message sent).</summary>
     public int QueueConcurrency { get; set; } = 4;
 
     /// <summary>Messages one worker receives per request (1 to 32).</summary>
@@ -40,9 +40,9 @@ public sealed class LocalOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (QueueConcurrency is < 1 or > 64)
+        if (QueueConcurrency is < 0 or > 64)
         {
-            errors.Add("Loyalty:Local:QueueConcurrency: must be between 1 and 64.");
+            errors.Add("Loyalty:Local:QueueConcurrency: must be between 0 (no queue pump) and 64.");
         }
 
         if (QueueBatchSize is < 1 or > 32)

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Loyalty.App;
@@ -7,243 +9,244 @@ using Loyalty.Testing;
 namespace Loyalty.EndToEnd.Tests;
 
 /// <summary>
-/// Thousands of generated bad requests: none may get a 5xx, and none may leave anything
-/// behind in the tables or the queue. Every request is built so that it must be refused
-/// (broken JSON, wrong types, hostile ids, bad signatures, unknown topics), so "nothing new"
-/// is the exact expectation.
+/// A host of its own for hostile input: two members seeded through a normal host (one poor,
+/// one at Gold with the tote bag and this month's free deliveries used), then a host without a
+/// queue pump on the same storage, so every message intake queues stays where a snapshot sees it.
 /// </summary>
-[Collection(ServiceCollection.Name)]
-public sealed class BadInputTests(ServiceFixture service)
+public sealed class HostileFixture : IAsyncLifetime
 {
-    private static readonly string[] HostileIds =
-    [
-        "'", "/", "#", "?", "\\", "a/b", "x#1", "q?x=1", "' or ''eq''", "PartitionKey eq 'x'", "\u0000", "\u0007bell", "line\nbreak", "tab\tid",
-        "über", "😀", new string('9', 201), "", " ", "..", "%2F", "id with space",
-    ];
+    private Azurite? _azurite;
+    private LocalHost? _host;
 
-    private static readonly HashSet<HttpStatusCode> Allowed =
-    [
-        HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized, HttpStatusCode.NotFound,
-        HttpStatusCode.MethodNotAllowed, HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.UnsupportedMediaType,
-        HttpStatusCode.UnprocessableEntity,
-    ];
+    public string ConnectionString => _azurite!.ConnectionString;
+
+    public LocalHost Host => _host ?? throw new InvalidOperationException("Not started.");
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _azurite = await Azurite.StartAsync();
+        await using (var seeding = await LocalHost.StartAsync(_azurite.ConnectionString))
+        {
+            using var client = seeding.CreateClient();
+            await SeedAsync(client, HostileRequests.Poor, 10m);
+            await SeedAsync(client, HostileRequests.Rich, 2000m);
+            await ExpectAsync(client, $"api/members/{HostileRequests.Rich}/redemptions", new { rewardId = "tote-bag", requestId = "seed-tote" });
+            await ExpectAsync(client, $"api/members/{HostileRequests.Rich}/benefits/free-delivery/uses", new { requestId = "seed-d1" });
+            await ExpectAsync(client, $"api/members/{HostileRequests.Rich}/benefits/free-delivery/uses", new { requestId = "seed-d2" });
+            await seeding.StopAsync(TimeSpan.FromSeconds(30));
+        }
+
+        _host = await LocalHost.StartAsync(_azurite.ConnectionString, new Dictionary<string, string> { ["Loyalty__Local__QueueConcurrency"] = "0" });
+        Client = _host.CreateClient();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+
+    private static async Task SeedAsync(HttpClient client, string memberId, decimal merchandise)
+    {
+        var body = Encoding.UTF8.GetBytes(Payloads.GenericPurchase($"seed:{memberId}:paid", memberId, $"{memberId}-seed", merchandise, 1));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/events") { Content = new ByteArrayContent(body) };
+        request.Headers.Add("X-Loyalty-Signature", Signing.Hex(body, LocalHost.ApiSecret));
+        using (var response = await client.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await client.GetAsync($"api/members/{memberId}?code={LocalHost.StorefrontKey}")).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"seed member {memberId} was not created");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task ExpectAsync(HttpClient client, string path, object body)
+    {
+        using var response = await client.PostAsJsonAsync($"{path}?code={LocalHost.StorefrontKey}", body);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+}
+
+/// <summary>
+/// Twenty thousand generated hostile requests on every route of the contract (see
+/// <see cref="HostileRequests"/>): none may get a 5xx or a status its kind does not allow, and
+/// nothing may change in any table or queue of the account. One snapshot before and one after.
+/// </summary>
+public sealed class BadInputTests(HostileFixture service, ITestOutputHelper output) : IClassFixture<HostileFixture>
+{
+    private const int Requests = 20_000;
+
+    // A well-formed envelope of a type the API does not take from outside.
+    private const string InternalType = """{"eventId":"route:1","type":"points.adjusted","memberId":"nobody-here","occurredAt":"2026-11-20T10:00:00Z","payload":{"points":5,"reason":"x","actor":"x"}}""";
 
     [Fact]
-    public async Task Ten_thousand_generated_bad_requests_get_no_5xx_and_write_nothing()
+    public async Task Twenty_thousand_hostile_requests_on_every_route_get_no_5xx_and_write_nothing_anywhere()
     {
-        await service.WaitForQueueDrainedAsync();
-        var rowsBefore = await service.CountMemberRowsAsync();
-        var random = new Random(20261122);
-        var requests = Enumerable.Range(0, 10_000).Select(i => Generate(random, i)).ToList();
-        var statuses = new Dictionary<HttpStatusCode, int>();
+        var cases = HostileRequests.Generate(20261202, Requests);
+        var before = await StorageSnapshot.TakeAsync(service.ConnectionString);
+        var statuses = new Dictionary<int, int>();
+        var byKind = new Dictionary<string, Dictionary<int, int>>(StringComparer.Ordinal);
         var failures = new List<string>();
+        var clock = Stopwatch.StartNew();
 
-        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (make, ct) =>
+        await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (hostile, ct) =>
         {
-            using var request = make.Build();
+            using var request = hostile.Build();
             using var response = await service.Client.SendAsync(request, ct);
+            var status = (int)response.StatusCode;
             lock (statuses)
             {
-                statuses[response.StatusCode] = statuses.GetValueOrDefault(response.StatusCode) + 1;
-                if (!Allowed.Contains(response.StatusCode) && failures.Count < 20)
+                statuses[status] = statuses.GetValueOrDefault(status) + 1;
+                var kind = $"{hostile.Route}: {hostile.Kind}";
+                if (!byKind.TryGetValue(kind, out var counts))
                 {
-                    failures.Add($"{(int)response.StatusCode} for {make.Description}");
+                    byKind[kind] = counts = [];
+                }
+
+                counts[status] = counts.GetValueOrDefault(status) + 1;
+                if ((status >= 500 || !hostile.Allows(status)) && failures.Count < 30)
+                {
+                    failures.Add($"{status} for {kind} (allowed: {string.Join(", ", hostile.Expected)})");
                 }
             }
         });
 
+        clock.Stop();
+        var after = await StorageSnapshot.TakeAsync(service.ConnectionString);
+        output.WriteLine($"{cases.Count} requests in {clock.Elapsed.TotalSeconds:F1} s; statuses: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value}"))}");
+        output.WriteLine($"{before.Tables.Count} tables ({before.EntityCount} entities) and {before.Queues.Count} queues compared");
+        foreach (var (kind, counts) in byKind.OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"  {kind}: {string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Key}={c.Value}"))}");
+        }
+
         Assert.True(failures.Count == 0, string.Join("\n", failures));
-        Assert.Equal(10_000, statuses.Values.Sum());
-        Assert.Equal(0, await ServiceFixture.DepthAsync(service.EventsQueue));
-        await Task.Delay(500);
-        Assert.Equal(rowsBefore, await service.CountMemberRowsAsync());
-        Assert.True(statuses.GetValueOrDefault(HttpStatusCode.BadRequest) > 1000, "most generated bodies should reach the parser and be refused there");
-        Assert.True(statuses.GetValueOrDefault(HttpStatusCode.Unauthorized) > 1000, "many generated requests carry bad signatures");
+        Assert.Equal(Requests, statuses.Values.Sum());
+        var changes = after.ChangesSince(before);
+        Assert.True(changes.Count == 0, "written by refused requests:\n" + string.Join("\n", changes));
+
+        // The mix must reach every route and every kind, or the run proves less than it says.
+        var routes = cases.Select(c => c.Route).ToHashSet(StringComparer.Ordinal);
+        Assert.All(HostContract.HttpRoutes, r => Assert.Contains(r.Name, routes));
+        Assert.All(HostileRequests.Kinds, k => Assert.True(byKind.ContainsKey($"{k.Route}: {k.Kind}") || IsGap(k.Route, k.Kind), $"{k.Route}: {k.Kind} was never sent"));
+        Assert.Contains(before.Tables.Keys, t => t == "members");
+        Assert.True(before.EntityCount > 10, "the seeded members should be in the snapshot");
     }
 
     [Fact]
-    public async Task Every_route_of_the_contract_is_served_by_the_local_host()
+    public async Task Open_gaps_are_still_open_and_say_which_change_closes_them()
     {
-        foreach (var route in HostContract.HttpRoutes)
+        var gaps = HostileRequests.OpenGaps();
+        Assert.NotEmpty(gaps);
+        foreach (var gap in gaps)
         {
-            using var request = new HttpRequestMessage(new HttpMethod(route.Method), $"api/{route.Template.Replace("{memberId}", "nobody-here", StringComparison.Ordinal)}");
-            request.Headers.Add("x-functions-key", LocalHost.AdminKey);
-            if (route.Method == "POST")
-            {
-                request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
-            }
-
+            using var request = gap.Build();
             using var response = await service.Client.SendAsync(request);
 
-            Assert.NotEqual(HttpStatusCode.MethodNotAllowed, response.StatusCode);
-            if (response.StatusCode == HttpStatusCode.NotFound)
+            // Today these are queued. When one answers otherwise, the change that closes it has
+            // landed: delete its Gap in HostileRequests so the 20,000-request run holds it to "nothing written".
+            Assert.True(
+                response.StatusCode == HttpStatusCode.Accepted,
+                $"{gap.Route}: {gap.Kind} now answers {(int)response.StatusCode}: the gap \"{gap.Gap}\" looks closed; remove its Gap mark in HostileRequests.");
+            output.WriteLine($"open: {gap.Route}: {gap.Kind}: {gap.Gap}");
+        }
+    }
+
+    [Fact]
+    public async Task Every_route_of_the_contract_answers_its_own_handler_s_problem()
+    {
+        // The answer each route's handler gives to a request that reaches it, told apart from
+        // every other route's: the status and either the problem type (and field) or a property
+        // only that route's body has. A routing 404 or 405, a 401, or another handler's answer
+        // all fail, and so does a route without an entry. Nothing here writes.
+        var rich = HostileRequests.Rich;
+        var expected = new Dictionary<string, (Func<HttpRequestMessage> Request, HttpStatusCode Status, string Marker)>(StringComparer.Ordinal)
+        {
+            ["ShopifyWebhook"] = (() => Signed("api/webhooks/shopify", "{}", ("X-Shopify-Topic", "orders/paid"), ("X-Shopify-Shop-Domain", "route-shop.myshopify.com"), ("X-Shopify-Hmac-Sha256", Signing.Base64("{}"u8.ToArray(), LocalHost.ShopifySecret))), HttpStatusCode.BadRequest, "/problems/invalid-field"),
+            ["WooCommerceWebhook"] = (() => Signed("api/webhooks/woocommerce", "{}", ("X-WC-Webhook-Topic", "order.updated"), ("X-WC-Webhook-Source", "https://shop.example/"), ("X-WC-Webhook-Signature", Signing.Base64("{}"u8.ToArray(), LocalHost.WooCommerceSecret))), HttpStatusCode.BadRequest, "/problems/invalid-field"),
+            ["IngestEvent"] = (() => Signed("api/events", InternalType, ("X-Loyalty-Signature", Signing.Hex(Encoding.UTF8.GetBytes(InternalType), LocalHost.ApiSecret))), HttpStatusCode.BadRequest, "/problems/unknown-type"),
+            ["GetProgram"] = (() => new HttpRequestMessage(HttpMethod.Get, "api/program"), HttpStatusCode.OK, "rewards"),
+            ["GetMember"] = (() => Admin(HttpMethod.Get, $"api/members/{rich}", null), HttpStatusCode.OK, "balance"),
+            ["GetMemberMessages"] = (() => Admin(HttpMethod.Get, $"api/members/{rich}/messages", null), HttpStatusCode.OK, "messages"),
+            ["RedeemReward"] = (() => Admin(HttpMethod.Post, $"api/members/{rich}/redemptions", new { rewardId = "no-such-reward", requestId = "route-1" }), HttpStatusCode.UnprocessableEntity, "/problems/unknown-reward"),
+            ["AdjustPoints"] = (() => Admin(HttpMethod.Post, $"api/admin/members/{rich}/adjustments", new { points = 0, reason = "route test" }), HttpStatusCode.BadRequest, "/problems/invalid-field#points"),
+            ["UseBenefit"] = (() => Admin(HttpMethod.Post, $"api/members/{rich}/benefits/no-such-benefit/uses", new { requestId = "route-1" }), HttpStatusCode.NotFound, "/problems/unknown-benefit"),
+            ["RunJob"] = (() => Admin(HttpMethod.Post, "api/admin/jobs/NoSuchJob/runs", null), HttpStatusCode.NotFound, "/problems/unknown-job"),
+        };
+
+        Assert.Equal(HostContract.HttpRoutes.Select(r => r.Name).Order(StringComparer.Ordinal), expected.Keys.Order(StringComparer.Ordinal));
+        foreach (var route in HostContract.HttpRoutes)
+        {
+            var (make, status, marker) = expected[route.Name];
+            using var request = make();
+            Assert.Equal(route.Method, request.Method.Method);
+            Assert.Equal($"api/{route.Template}", Template(request.RequestUri!.OriginalString.Split('?')[0], route.Template));
+            using var response = await service.Client.SendAsync(request);
+
+            Assert.True(status == response.StatusCode, $"{route.Name}: {(int)response.StatusCode}, expected {(int)status}");
+            var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            if (marker.StartsWith("/problems/", StringComparison.Ordinal))
             {
-                // A 404 from the handler (no such member) is a problem document; a routing 404 is not.
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                var parts = marker.Split('#');
+                Assert.Equal(parts[0], body["type"]!.GetValue<string>());
+                if (parts.Length > 1)
+                {
+                    Assert.Equal(parts[1], body["field"]!.GetValue<string>());
+                }
             }
-        }
-    }
-
-    private sealed record Made(string Description, Func<HttpRequestMessage> Build);
-
-    private static Made Generate(Random random, int i)
-    {
-        var kind = i % 12;
-        return kind switch
-        {
-            0 => Shopify("truncated orders/paid", "orders/paid", Truncate(random, Payloads.ShopifyOrderPaid(1, 1)), sign: true),
-            1 => Shopify("hostile customer id", "orders/paid", WithShopifyCustomer(Payloads.ShopifyOrderPaid(1, 1), Pick(random, HostileIds)), sign: true),
-            2 => Shopify("wrong types", "orders/paid", WrongType(random, Payloads.ShopifyOrderPaid(1, 2)), sign: true),
-            3 => Shopify("bad signature", Pick(random, ["orders/paid", "refunds/create", "orders/cancelled"]), Payloads.ShopifyOrderPaid(42, 42 + i), sign: false),
-            4 => Shopify("unknown topic", Pick(random, ["orders/create", "products/update", "", "../admin", "orders/paid\u0000"]), Payloads.ShopifyOrderPaid(43, 43), sign: true),
-            5 => Woo("truncated woo order", "order.updated", Truncate(random, Payloads.WooOrder(5, 5, "processing")), sign: true),
-            6 => Woo("hostile woo ids", "order.created", WithWooIds(Payloads.WooOrder(6, 6, "completed"), Pick(random, HostileIds)), sign: true),
-            7 => Woo("bad woo signature", "order.updated", Payloads.WooOrder(7, 7 + i, "processing"), sign: false),
-            8 => Api("hostile api member", ApiBody(Pick(random, HostileIds), "ok-order"), sign: true),
-            9 => random.Next(2) == 0
-                ? Api("bad api signature", ApiBody("fine-member", "o" + i), sign: false)
-                : Api("garbage", RandomBytes(random), sign: random.Next(2) == 0),
-            10 => Admin(random, i),
-            _ => i % 997 == 11
-                ? Shopify("oversized", "orders/paid", new string(' ', (1024 * 1024) + 1), sign: true)
-                : Api("wrong api types", WrongType(random, ApiBody("typed-member", "o" + i)), sign: true),
-        };
-    }
-
-    private static Made Shopify(string what, string topic, string body, bool sign) => new($"shopify {what}", () =>
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var request = new HttpRequestMessage(HttpMethod.Post, "api/webhooks/shopify") { Content = new ByteArrayContent(bytes) };
-        request.Headers.TryAddWithoutValidation("X-Shopify-Topic", topic);
-        request.Headers.TryAddWithoutValidation("X-Shopify-Shop-Domain", "fuzz-shop.myshopify.com");
-        request.Headers.TryAddWithoutValidation("X-Shopify-Hmac-Sha256", sign ? Signing.Base64(bytes, LocalHost.ShopifySecret) : Signing.Base64(bytes, "not-the-secret"));
-        return request;
-    });
-
-    private static Made Woo(string what, string topic, string body, bool sign) => new($"woocommerce {what}", () =>
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var request = new HttpRequestMessage(HttpMethod.Post, "api/webhooks/woocommerce") { Content = new ByteArrayContent(bytes) };
-        request.Headers.TryAddWithoutValidation("X-WC-Webhook-Topic", topic);
-        request.Headers.TryAddWithoutValidation("X-WC-Webhook-Source", "https://fuzz.example/");
-        if (sign)
-        {
-            request.Headers.TryAddWithoutValidation("X-WC-Webhook-Signature", Signing.Base64(bytes, LocalHost.WooCommerceSecret));
-        }
-
-        return request;
-    });
-
-    private static Made Api(string what, string body, bool sign) => new($"api {what}", () =>
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var request = new HttpRequestMessage(HttpMethod.Post, "api/events") { Content = new ByteArrayContent(bytes) };
-        request.Headers.TryAddWithoutValidation("X-Loyalty-Signature", sign ? Signing.Hex(bytes, LocalHost.ApiSecret) : "sha256=" + Convert.ToHexStringLower(bytes.Take(32).ToArray()));
-        return request;
-    });
-
-    private static Made Admin(Random random, int i)
-    {
-        var id = Uri.EscapeDataString(Pick(random, HostileIds));
-        var right = random.Next(2) == 0;
-        var key = right ? $"?code={LocalHost.StorefrontKey}" : "?code=wrong";
-        var adminKey = right ? LocalHost.AdminKey : "wrong";
-        var redeem = Pick(random, ["{", "[]", "{\"rewardId\":5}", "{\"rewardId\":\"usd-5-off\",\"requestId\":\"#\"}", "null"]);
-        var adjust = Pick(random, ["{\"points\":\"ten\"}", "{\"points\":0,\"reason\":\"x\"}", "{\"points\":5}", "{\"points\":1e400,\"reason\":\"x\"}", "{\"points\":5,\"reason\":\"x\"}"]);
-        return (i / 12 % 3) switch
-        {
-            0 => new("admin get hostile id", () => new HttpRequestMessage(HttpMethod.Get, $"api/members/{id}{key}")),
-            1 => new("admin redeem bad body", () => new HttpRequestMessage(HttpMethod.Post, $"api/members/{id}/redemptions{key}")
+            else
             {
-                Content = new StringContent(redeem, Encoding.UTF8, "application/json"),
-            }),
-            _ => new("admin adjust bad body", () => new HttpRequestMessage(HttpMethod.Post, $"api/admin/members/{id}/adjustments")
-            {
-                Content = new StringContent(adjust, Encoding.UTF8, "application/json"),
-                Headers = { { "x-functions-key", adminKey } },
-            }),
-        };
-    }
-
-    private static string ApiBody(string memberId, string orderId) => new JsonObject
-    {
-        ["eventId"] = $"fuzz:{orderId}:paid",
-        ["type"] = "purchase.completed",
-        ["memberId"] = memberId,
-        ["occurredAt"] = "2026-11-20T10:00:00Z",
-        ["payload"] = new JsonObject
-        {
-            ["orderId"] = orderId,
-            ["currency"] = "USD",
-            ["orderTotal"] = 12.5,
-            ["lines"] = new JsonArray(new JsonObject { ["lineId"] = "1", ["quantity"] = 1, ["unitPrice"] = 12.5, ["discount"] = 0 }),
-        },
-    }.ToJsonString();
-
-    // Cutting a JSON object anywhere before its closing brace always leaves invalid JSON.
-    private static string Truncate(Random random, string json) => json[..random.Next(0, json.Length - 1)];
-
-    private static string WithShopifyCustomer(string json, string customerId)
-    {
-        var node = JsonNode.Parse(json)!;
-        node["customer"]!["id"] = customerId;
-        return node.ToJsonString();
-    }
-
-    private static string WithWooIds(string json, string id)
-    {
-        var node = JsonNode.Parse(json)!;
-        node["customer_id"] = id;
-        return node.ToJsonString();
-    }
-
-    // Replaces a required value with one of the wrong type; every such change must be refused.
-    private static string WrongType(Random random, string json)
-    {
-        var node = JsonNode.Parse(json)!.AsObject();
-        JsonNode Wrong() => random.Next(4) switch
-        {
-            0 => new JsonObject { ["x"] = 1 },
-            1 => new JsonArray(1, 2),
-            2 => JsonValue.Create(true),
-            _ => JsonValue.Create("abc")!,
-        };
-
-        if (node.ContainsKey("payload"))
-        {
-            var target = random.Next(4);
-            switch (target)
-            {
-                case 0: node["payload"]!["lines"] = Wrong(); break;
-                case 1: node["payload"]!["lines"]![0]!["quantity"] = Wrong(); break;
-                case 2: node["memberId"] = random.Next(2) == 0 ? new JsonArray("a") : new JsonObject(); break;
-                default: node["payload"]!["lines"]![0]!["unitPrice"] = Wrong(); break;
-            }
-        }
-        else
-        {
-            var target = random.Next(3);
-            switch (target)
-            {
-                case 0: node["line_items"] = Wrong(); break;
-                case 1: node["line_items"]![0]!["quantity"] = Wrong(); break;
-                default: node["customer"] = random.Next(2) == 0 ? new JsonArray(1) : JsonValue.Create("abc"); break;
+                Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+                Assert.True(body.ContainsKey(marker), $"{route.Name}: no '{marker}' in {body.ToJsonString()[..Math.Min(200, body.ToJsonString().Length)]}");
             }
         }
 
-        return node.ToJsonString();
+        // The control: a path no route maps is a 404 without one of the service's problem types, so the checks above tell them apart.
+        using var unmapped = await service.Client.SendAsync(Admin(HttpMethod.Get, "api/no-such-route", null));
+        Assert.Equal(HttpStatusCode.NotFound, unmapped.StatusCode);
+        Assert.DoesNotContain("/problems/", await unmapped.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private static string RandomBytes(Random random)
+    private static bool IsGap(string route, string kind) => HostileRequests.OpenGaps().Any(g => g.Route == route && g.Kind == kind);
+
+    // The concrete path, with the route's parameters put back, so each request is checked against its own template.
+    private static string Template(string path, string template)
     {
-        var chars = new char[random.Next(0, 300)];
-        for (var c = 0; c < chars.Length; c++)
+        var concrete = path.Split('/');
+        var pattern = ("api/" + template).Split('/');
+        return concrete.Length != pattern.Length ? path : string.Join('/', pattern.Select((p, i) => p.StartsWith('{') ? p : concrete[i]));
+    }
+
+    private static HttpRequestMessage Signed(string path, string body, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        foreach (var (name, value) in headers)
         {
-            chars[c] = (char)random.Next(1, 0x7F);
+            request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        return new string(chars);
+        return request;
     }
 
-    private static string Pick(Random random, string[] values) => values[random.Next(values.Length)];
+    private static HttpRequestMessage Admin(HttpMethod method, string path, object? body)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Add("x-functions-key", LocalHost.AdminKey);
+        return request;
+    }
 }

@@ -9,7 +9,7 @@ namespace Loyalty.EndToEnd.Tests;
 /// 2,000 queued purchases, the host killed with SIGKILL in the middle of them and started
 /// again: every event must be applied exactly once. Its own Azurite and host processes.
 /// </summary>
-public sealed class CrashTests
+public sealed partial class CrashTests
 {
     private const int Members = 100;
     private const int OrdersPerMember = 20;
@@ -96,6 +96,8 @@ public sealed class CrashTests
             Assert.Equal(OrdersPerMember, earned[memberId]);
             Assert.Equal(OrdersPerMember, markers[memberId]);
         }
+
+        Assert.Empty(MemberAudit.Inconsistencies(await MemberAudit.ReadAsync(azurite.ConnectionString, ct: ct)));
     }
 
     [Fact]

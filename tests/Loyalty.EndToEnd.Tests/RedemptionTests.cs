@@ -140,24 +140,38 @@ public sealed class RedemptionTests(ServiceFixture service)
     {
         var memberId = await MemberWithBalanceAsync("api-adjust", 20m);
 
-        using var response = await service.Client.PostAsJsonAsync(
+        // Without the key: refused, and its -30 never lands.
+        using var unauthorised = await service.Client.PostAsJsonAsync(
             $"api/admin/members/{memberId}/adjustments",
-            new { points = -30, reason = "Duplicate account merge", actor = "owner@shop" },
-            cancellationToken: TestContext.Current.CancellationToken);
+            new { points = -30, reason = "Duplicate account merge", actor = "owner@shop" });
+
+        // With the key in the header and an explicit actor: recorded with that actor.
         using var request = new HttpRequestMessage(HttpMethod.Post, $"api/admin/members/{memberId}/adjustments")
         {
-            Content = JsonContent.Create(new { points = 5, reason = "Goodwill" }),
+            Content = JsonContent.Create(new { points = 5, reason = "Goodwill", actor = "owner@shop", requestId = "adjust-1" }),
         };
         request.Headers.Add("x-functions-key", LocalHost.AdminKey);
-        using var withHeader = await service.Client.SendAsync(request);
+        using var withActor = await service.Client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal(HttpStatusCode.Created, withHeader.StatusCode);
+        // No actor: recorded as the default actor.
+        using var plain = new HttpRequestMessage(HttpMethod.Post, $"api/admin/members/{memberId}/adjustments")
+        {
+            Content = JsonContent.Create(new { points = -3, reason = "Price correction" }),
+        };
+        plain.Headers.Add("x-functions-key", LocalHost.AdminKey);
+        using var withoutActor = await service.Client.SendAsync(plain);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorised.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, withActor.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, withoutActor.StatusCode);
+        var created = (await withActor.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(("adjust-1", 5L, 75L), (created["requestId"]!.GetValue<string>(), created["points"]!.GetValue<long>(), created["balance"]!.GetValue<long>()));
         var member = (await service.GetMemberAsync(memberId))!;
-        Assert.Equal(75, ServiceFixture.Balance(member));
-        var entry = ServiceFixture.History(member).First()!;
-        Assert.Equal("adjusted", entry["kind"]!.GetValue<string>());
-        Assert.Equal("Goodwill", entry["reason"]!.GetValue<string>());
-        Assert.Equal("admin", entry["actor"]!.GetValue<string>());
+        Assert.Equal(72, ServiceFixture.Balance(member));
+        var adjustments = ServiceFixture.History(member).Where(e => e!["kind"]!.GetValue<string>() == "adjusted").Select(e => e!).ToList();
+        Assert.Equal(2, adjustments.Count);
+        var (latest, earlier) = (adjustments[0], adjustments[1]);
+        Assert.Equal((-3L, "Price correction", "admin"), (latest["points"]!.GetValue<long>(), latest["reason"]!.GetValue<string>(), latest["actor"]!.GetValue<string>()));
+        Assert.Equal((5L, "Goodwill", "owner@shop"), (earlier["points"]!.GetValue<long>(), earlier["reason"]!.GetValue<string>(), earlier["actor"]!.GetValue<string>()));
     }
 }

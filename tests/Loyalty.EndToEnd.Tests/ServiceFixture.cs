@@ -120,17 +120,8 @@ public class ServiceFixture : IAsyncLifetime
         throw new TimeoutException($"Member {memberId} did not reach the expected state; last seen: {last?.ToJsonString() ?? "none"}\n{Host.Output[^Math.Min(Host.Output.Length, 4000)..]}");
     }
 
-    /// <summary>Every entity of the members table (small tables in tests).</summary>
-    public async Task<int> CountMemberRowsAsync()
-    {
-        var count = 0;
-        await foreach (var _ in Members.QueryAsync<TableEntity>(select: ["PartitionKey"]))
-        {
-            count++;
-        }
-
-        return count;
-    }
+    /// <summary>Every table and queue of the account, to compare before and after a refusal.</summary>
+    public Task<StorageSnapshot> SnapshotAsync() => StorageSnapshot.TakeAsync(Azurite.ConnectionString);
 
     /// <summary>Messages waiting in a queue.</summary>
     public static async Task<int> DepthAsync(QueueClient queue) => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;

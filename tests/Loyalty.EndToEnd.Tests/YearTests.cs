@@ -92,10 +92,19 @@ public sealed class YearTests(YearFixture service) : IClassFixture<YearFixture>
         var delivery = member["benefits"]!.AsArray().Single(b => b!["benefitId"]!.GetValue<string>() == "free-delivery")!;
         Assert.Equal((1, 1), (delivery["used"]!.GetValue<int>(), delivery["remaining"]!.GetValue<int>()));
 
-        // The sign-up lot (50) expires at the end of 5 Jan 2028: reminders 30 and 7 days before.
+        // expiringSoon looks ahead the longest reminder lead (30 days): on 5 Dec nothing is that
+        // close; on 6 Dec the sign-up lot (end of 5 Jan 2028) is, and the later lots are not.
+        await At("2027-12-05T17:00:00Z");
+        Assert.Empty(ExpiringSoon((await service.GetMemberAsync(M))!));
         await At("2027-12-06T17:00:00Z");
+        Assert.Equal([("2028-01-05", 50L)], ExpiringSoon((await service.GetMemberAsync(M))!));
+
+        // The sign-up lot (50) expires at the end of 5 Jan 2028: reminders 30 and 7 days before.
         await RunJob("RemindExpiringPoints", expectEvents: 1);
         await At("2027-12-29T17:00:00Z");
+
+        // 29 Dec: o1's 600 (spendable from 24 Jan 2027, so expiring at the end of 24 Jan 2028) come into view too.
+        Assert.Equal([("2028-01-05", 50L), ("2028-01-24", 600L)], ExpiringSoon((await service.GetMemberAsync(M))!));
         await RunJob("RemindExpiringPoints", expectEvents: null);
         await RunJob("RemindExpiringPoints", expectEvents: 0);
         var reminders = (await Messages()).Where(m => m["kind"]!.GetValue<string>() == "expiry-reminder").ToList();
@@ -161,6 +170,9 @@ public sealed class YearTests(YearFixture service) : IClassFixture<YearFixture>
         Assert.Equal((balance, pending, tier), (ServiceFixture.Balance(member), member["pendingPoints"]!.GetValue<long>(), member["tier"]!["id"]!.GetValue<string>()));
         return member;
     }
+
+    private static List<(string, long)> ExpiringSoon(JsonObject member) =>
+        [.. member["expiringSoon"]!.AsArray().Select(l => (l!["expiresOn"]!.GetValue<string>(), l["points"]!.GetValue<long>()))];
 
     private async Task<HttpStatusCode> UseBenefit(string benefit, string requestId)
     {

@@ -96,6 +96,8 @@ public sealed class LocalHost : IAsyncDisposable
             ["Loyalty__Webhooks__WooCommerceSecret"] = WooCommerceSecret,
             ["Loyalty__Api__SigningSecret"] = ApiSecret,
             ["Loyalty__Processing__RetryDelaySeconds"] = "0.2",
+            // Tests run jobs through the admin route; a timer firing mid-test would write the schedule table.
+            ["Loyalty__Local__RunTimers"] = "false",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__Console__FormatterName"] = "simple",
         };

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using Loyalty.App.Intake;
 using Loyalty.Core;
 using Xunit;
@@ -245,23 +244,80 @@ public sealed class IntakeFuzzTests(ITestOutputHelper output)
         return Utf8(string.Concat(text.AsSpan(0, colon + 1), " ", token, text.AsSpan(end)));
     }
 
-    [Fact]
-    public void Swapping_values_keeps_most_bodies_well_formed()
+    [Theory]
+    [InlineData("shopify")]
+    [InlineData("woocommerce")]
+    [InlineData("api")]
+    public void A_swapped_value_is_malformed_json_exactly_when_a_reference_parser_says_so_and_otherwise_reaches_the_mapper(string intake)
     {
+        // The intake's own JSON check is held to System.Text.Json's reader: a well-formed body
+        // must get past it to the mapper (mapped, ignored or refused on a field), a broken one
+        // must be refused as malformed, and whatever comes out is one of the four results.
+        var corpus = Corpus(intake);
         var random = new Random(7);
-        var body = Payload("shopify-orders-paid.json");
-        var wellFormed = Enumerable.Range(0, 200).Count(_ =>
+        var (wellFormed, mapped) = (0, 0);
+        for (var i = 0; i < 400; i++)
         {
-            try
+            var (topic, original) = corpus[random.Next(corpus.Count)];
+            var body = SwapValue(random, original);
+            var parses = ParsesAsJson(body);
+            var outcome = Check(intake, Run(intake, topic, body), body);
+            var context = $"{intake} swap {i}: {outcome}\nbody (base64): {Convert.ToBase64String(body)}";
+            if (parses)
             {
-                return JsonNode.Parse(SwapValue(random, body)) is not null;
+                wellFormed++;
+                Assert.True(outcome != ProblemTypes.MalformedJson, context);
+                mapped += outcome is "accepted" or "ignored" || outcome == ProblemTypes.InvalidField || outcome == ProblemTypes.UnknownType ? 1 : 0;
             }
-            catch (System.Text.Json.JsonException)
+            else
             {
-                return false;
+                Assert.True(outcome == ProblemTypes.MalformedJson, context);
             }
-        });
+        }
 
-        Assert.True(wellFormed > 120, $"{wellFormed} of 200");
+        output.WriteLine($"{intake}: {wellFormed} of 400 swaps well-formed, {mapped} reached the mapper");
+        Assert.True(wellFormed > 240, $"{wellFormed} of 400 well-formed");
+        Assert.True(mapped > wellFormed * 9 / 10, $"{mapped} of {wellFormed} well-formed bodies reached the mapper");
+    }
+
+    // Well-formed as I-JSON (RFC 7493): System.Text.Json parses it and every string and name
+    // is valid Unicode (a lone surrogate escape such as \ud800 is not).
+    private static bool ParsesAsJson(byte[] body)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(body);
+            Strings(document.RootElement);
+            return true;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+
+        static void Strings(System.Text.Json.JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case System.Text.Json.JsonValueKind.String:
+                    _ = element.GetString();
+                    break;
+                case System.Text.Json.JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        Strings(property.Value);
+                    }
+
+                    break;
+                case System.Text.Json.JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Strings(item);
+                    }
+
+                    break;
+            }
+        }
     }
 }
