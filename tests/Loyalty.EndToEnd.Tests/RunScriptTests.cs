@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Loyalty.Testing;
 
@@ -19,7 +18,7 @@ public sealed class RunScriptTests
     public async Task The_run_script_stops_gracefully_on_a_signal_to_its_own_process_id(string signal)
     {
         await using var azurite = await Azurite.StartAsync();
-        var port = FreePort();
+        var port = LocalHost.FreePort();
         var psi = new ProcessStartInfo("bash")
         {
             WorkingDirectory = RepoPaths.Root,
@@ -125,12 +124,5 @@ public sealed class RunScriptTests
         {
             return output.ToString();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -72,7 +72,7 @@ public sealed class FunctionClassTests
             Assert.Equal(202, (int)accepted.StatusCode);
         }
 
-        await DrainedAsync(events);
+        await QueueWatch.WaitForDrainedAsync(events, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
         using (var response = await client.PostAsJsonAsync($"api/members/{Member}/redemptions", new { rewardId = "free-shipping", requestId = "fn-r1" }))
         {
             Assert.Equal(201, (int)response.StatusCode);
@@ -84,7 +84,7 @@ public sealed class FunctionClassTests
             Assert.Equal(200, (int)run.StatusCode);
         }
 
-        await DrainedAsync(events);
+        await QueueWatch.WaitForDrainedAsync(events, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
         var viaLocalHost = (await client.GetFromJsonAsync<JsonObject>($"api/members/{Member}?pageSize=100"))!;
 
         // 110 points for 110.50 of merchandise (the sign-up bonus of 50 on top), 75 spent, and the
@@ -207,31 +207,6 @@ public sealed class FunctionClassTests
     {
         using var response = await client.PostAsJsonAsync("_local/clock", new { now = now.ToString("O", CultureInfo.InvariantCulture) });
         response.EnsureSuccessStatusCode();
-    }
-
-    private static async Task DrainedAsync(QueueClient queue)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var emptySince = DateTime.MaxValue;
-        while (DateTime.UtcNow < deadline)
-        {
-            if ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0)
-            {
-                emptySince = emptySince == DateTime.MaxValue ? DateTime.UtcNow : emptySince;
-                if (DateTime.UtcNow - emptySince > TimeSpan.FromMilliseconds(500))
-                {
-                    return;
-                }
-            }
-            else
-            {
-                emptySince = DateTime.MaxValue;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The local host's events queue did not drain.");
     }
 
     // Redemption codes are random by design (handed to the shop's checkout), and the local host's
