@@ -73,6 +73,10 @@ param wooCommercePreviousWebhookSecret string = ''
 @description('SMTP password for member messages; may be set later with az keyvault secret set.')
 param smtpPassword string = ''
 
+@secure()
+@description('Key of the member directory\'s keyed hash for e-mail, phone and order lookups; changing it orphans the lookup rows.')
+param directoryKey string = ''
+
 @description('First plain deployment only: write a random value into every secret not given. A later run with it replaces the secrets set since.')
 param createMissingSecrets bool = false
 
@@ -173,6 +177,7 @@ module keyVault 'core/keyvault.bicep' = {
     wooCommerceWebhookSecret: wooCommerceWebhookSecret
     wooCommercePreviousWebhookSecret: wooCommercePreviousWebhookSecret
     smtpPassword: smtpPassword
+    directoryKey: directoryKey
     createMissingSecrets: createMissingSecrets
     privateNetworking: privateNetworking
     allowedIpAddresses: keyVaultAllowedIpAddresses
@@ -224,6 +229,7 @@ module api 'app/api.bicep' = {
     membersTable: storage.outputs.membersTable
     ordersTable: storage.outputs.ordersTable
     scheduleTable: storage.outputs.scheduleTable
+    directoryTable: storage.outputs.directoryTable
     eventsQueue: storage.outputs.eventsQueue
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     secretUris: keyVault.outputs.secretUris

@@ -46,6 +46,25 @@ public static class HostContract
         new("UseBenefit", "POST", "members/{memberId}/benefits/{benefitId}/uses"),
         new("GetMemberMessages", "GET", "members/{memberId}/messages"),
         new("RunJob", "POST", "admin/jobs/{job}/runs"),
+        new("ListMembers", "GET", "members"),
+        new("GetMemberActivity", "GET", "members/{memberId}/activity"),
+        new("SubmitFeedback", "POST", "members/{memberId}/feedback"),
+        new("RecordServiceRecord", "POST", "members/{memberId}/service-records"),
+    ];
+
+    /// <summary>
+    /// The owner's console: pages and their assets, each template the full path (outside
+    /// <see cref="RoutePrefix"/>, and not under <c>admin</c>, which the Functions host refuses).
+    /// </summary>
+    public static IReadOnlyList<HttpRoute> ConsoleRoutes { get; } =
+    [
+        new("ConsoleHome", "GET", "console"),
+        new("ConsoleSignInPage", "GET", "console/sign-in"),
+        new("ConsoleSignIn", "POST", "console/sign-in"),
+        new("ConsoleSignOut", "POST", "console/sign-out"),
+        new("ConsoleMembersPage", "GET", "console/members"),
+        new("ConsoleMemberPage", "GET", "console/members/{memberId}"),
+        new("ConsoleAsset", "GET", "console/assets/{name}"),
     ];
 
     /// <summary>Every queue trigger.</summary>

@@ -110,13 +110,14 @@ public static partial class Decider
 
         public Draft With(Func<MemberState, MemberState> change) => this with { State = change(State) };
 
-        public Decision Applied(OrderRecord? order = null, RedemptionRecord? redemption = null) => new()
+        public Decision Applied(OrderRecord? order = null, RedemptionRecord? redemption = null, MemberNote? note = null) => new()
         {
             Outcome = DecisionOutcome.Applied,
             State = State with { Version = State.Version + 1 },
             Entries = Entries,
             Order = order,
             Redemption = redemption,
+            Note = note,
             Messages = Messages,
             FollowUps = FollowUps,
         };

@@ -64,6 +64,8 @@ public static partial class Decider
             TierReviewDue e => Review(state, e, program, now),
             ReferralRecorded e => Refer(state, e, program, now),
             ReferralRewarded e => RewardReferrer(state, e, program, now),
+            FeedbackSubmitted e => Feedback(state, e, now),
+            ServiceRecorded e => Service(state, e, now),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
         };
     }
@@ -155,6 +157,8 @@ public static partial class Decider
         {
             PaidOrders = s.PaidOrders + 1,
             Qualifying = TierMath.Add(s.Qualifying, program, today, today, merchandise, points, 1),
+            LastPurchaseAt = s.LastPurchaseAt is { } last && last > e.OccurredAt ? last : e.OccurredAt,
+            LifetimeSpend = s.LifetimeSpend + merchandise,
         });
         if (firstOrder)
         {
@@ -171,6 +175,7 @@ public static partial class Decider
             PointsEarned = points,
             Lines = [.. e.Lines.Select(l => new OrderLineEarning(l.LineId, l.Sku, l.Category, l.Quantity, l.Merchandise))],
             CreditedAt = now,
+            PlacedAt = e.OccurredAt,
         });
     }
 
@@ -263,6 +268,7 @@ public static partial class Decider
         return draft.With(s => s with
         {
             Qualifying = TierMath.Add(s.Qualifying, program, program.LocalDate(order.CreditedAt), program.LocalDate(now), -spend, -points, orders),
+            LifetimeSpend = Math.Max(0m, s.LifetimeSpend - spend),
         });
     }
 

@@ -93,6 +93,9 @@ public sealed record Decision
     /// </summary>
     public RedemptionRecord? Redemption { get; init; }
 
+    /// <summary>Feedback or a service record to write beside the member.</summary>
+    public MemberNote? Note { get; init; }
+
     /// <summary>Messages to the member, written with the decision.</summary>
     public IReadOnlyList<OutboxMessage> Messages { get; init; } = [];
 

@@ -59,6 +59,12 @@ public static class EventEnvelope
 
         /// <summary><see cref="ReferralRewarded"/>.</summary>
         public const string ReferralRewarded = "referral.rewarded";
+
+        /// <summary><see cref="FeedbackSubmitted"/>.</summary>
+        public const string FeedbackSubmitted = "feedback.submitted";
+
+        /// <summary><see cref="ServiceRecorded"/>.</summary>
+        public const string ServiceRecorded = "service.recorded";
     }
 
     /// <summary>JSON options shared by the envelope and stored records: camelCase, enums as strings.</summary>
@@ -95,6 +101,8 @@ public static class EventEnvelope
         TierReviewDue => Types.TierReviewDue,
         ReferralRecorded => Types.ReferralRecorded,
         ReferralRewarded => Types.ReferralRewarded,
+        FeedbackSubmitted => Types.FeedbackSubmitted,
+        ServiceRecorded => Types.ServiceRecorded,
         _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
     };
 
@@ -118,6 +126,8 @@ public static class EventEnvelope
             TierReviewDue e => JsonSerializer.SerializeToNode(new DayPayload(e.AsOf, null), Json),
             ReferralRecorded e => JsonSerializer.SerializeToNode(new ReferralPayload(e.ReferrerId, null, null), Json),
             ReferralRewarded e => JsonSerializer.SerializeToNode(new ReferralPayload(null, e.FriendId, e.FriendEventId), Json),
+            FeedbackSubmitted e => JsonSerializer.SerializeToNode(new FeedbackPayload(e.Satisfaction, e.Nps, e.Text, e.OrderId), Json),
+            ServiceRecorded e => JsonSerializer.SerializeToNode(new ServicePayload(e.Kind, e.Summary, e.Status), Json),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
         };
         var envelope = new Wire(evt.EventId, TypeOf(evt), evt.MemberId, evt.OccurredAt, SchemaVersion, JsonSerializer.SerializeToElement(payload, Json));
@@ -183,6 +193,10 @@ public static class EventEnvelope
                     ? new ReferralRecorded(id, member, at, Required(p.ReferrerId, "payload.referrerId")) : null,
                 Types.ReferralRewarded => Read<ReferralPayload>(wire.Payload) is { } p
                     ? new ReferralRewarded(id, member, at, Required(p.FriendId, "payload.friendId"), Required(p.FriendEventId, "payload.friendEventId")) : null,
+                Types.FeedbackSubmitted => Read<FeedbackPayload>(wire.Payload) is { } p
+                    ? new FeedbackSubmitted(id, member, at, p.Satisfaction, p.Nps, p.Text, p.OrderId) : null,
+                Types.ServiceRecorded => Read<ServicePayload>(wire.Payload) is { } p
+                    ? new ServiceRecorded(id, member, at, Required(p.Kind, "payload.kind"), Required(p.Summary, "payload.summary"), Required(p.Status, "payload.status")) : null,
                 _ => throw new EnvelopeException($"type: unknown event type; expected one of {string.Join(", ", AllTypes)}."),
             };
             if (evt is null)
@@ -212,7 +226,7 @@ public static class EventEnvelope
         Types.MemberEnrolled, Types.PurchaseCompleted, Types.OrderRefunded, Types.OrderCancelled,
         Types.RedemptionRequested, Types.RedemptionReversed, Types.PointsAdjusted, Types.BenefitUsed,
         Types.PointsExpiryDue, Types.ExpiryReminderDue, Types.BirthdayDue, Types.PendingActivationDue, Types.TierReviewDue,
-        Types.ReferralRecorded, Types.ReferralRewarded,
+        Types.ReferralRecorded, Types.ReferralRewarded, Types.FeedbackSubmitted, Types.ServiceRecorded,
     ];
 
     private static T? Read<T>(JsonElement element)
@@ -257,4 +271,8 @@ public static class EventEnvelope
     private sealed record DayPayload(DateOnly? Day, int? LeadDays);
 
     private sealed record ReferralPayload(string? ReferrerId, string? FriendId, string? FriendEventId);
+
+    private sealed record FeedbackPayload(int? Satisfaction, int? Nps, string? Text, string? OrderId);
+
+    private sealed record ServicePayload(string? Kind, string? Summary, string? Status);
 }

@@ -16,6 +16,12 @@ public static class EventValidation
     /// <summary>Longest free text (reason, actor, names, SKU, category).</summary>
     public const int MaxTextLength = 500;
 
+    /// <summary>Longest feedback text or service record summary.</summary>
+    public const int MaxFeedbackLength = 2000;
+
+    /// <summary>Longest phone number as the shop sent it.</summary>
+    public const int MaxPhoneLength = 32;
+
     /// <summary>Longest e-mail address.</summary>
     public const int MaxEmailLength = 320;
 
@@ -135,6 +141,26 @@ public static class EventValidation
                 MemberId(errors, "payload.friendId", e.FriendId);
                 Id(errors, "payload.friendEventId", e.FriendEventId);
                 break;
+            case FeedbackSubmitted e:
+                Score(errors, "payload.satisfaction", e.Satisfaction, ServiceRecordKinds.Satisfaction);
+                Score(errors, "payload.nps", e.Nps, ServiceRecordKinds.Nps);
+                Text(errors, "payload.text", e.Text, MaxFeedbackLength, required: false);
+                if (e.OrderId is not null)
+                {
+                    OrderId(errors, "payload.orderId", e.OrderId);
+                }
+
+                if (e.Satisfaction is null && e.Nps is null && string.IsNullOrWhiteSpace(e.Text))
+                {
+                    errors.Add(("payload", "satisfaction, nps or text: at least one is required."));
+                }
+
+                break;
+            case ServiceRecorded e:
+                OneOf(errors, "payload.kind", e.Kind, ServiceRecordKinds.Kinds);
+                OneOf(errors, "payload.status", e.Status, ServiceRecordKinds.Statuses);
+                Text(errors, "payload.summary", e.Summary, MaxFeedbackLength, required: true);
+                break;
         }
 
         return errors;
@@ -188,9 +214,26 @@ public static class EventValidation
         Text(errors, $"{at}.email", profile.Email, MaxEmailLength, required: false);
         Text(errors, $"{at}.firstName", profile.FirstName, MaxTextLength, required: false);
         Text(errors, $"{at}.lastName", profile.LastName, MaxTextLength, required: false);
+        Text(errors, $"{at}.phone", profile.Phone, MaxPhoneLength, required: false);
         if (profile.Birthday is { } birthday && (birthday.Year < 1900 || birthday.Year > 2100))
         {
             errors.Add(($"{at}.birthday", "must be between 1900 and 2100."));
+        }
+    }
+
+    private static void Score(List<(string, string)> errors, string at, int? score, (int Min, int Max) range)
+    {
+        if (score is { } s && (s < range.Min || s > range.Max))
+        {
+            errors.Add((at, $"a whole number from {range.Min} to {range.Max}."));
+        }
+    }
+
+    private static void OneOf(List<(string, string)> errors, string at, string? value, IReadOnlyList<string> allowed)
+    {
+        if (value is null || !allowed.Contains(value, StringComparer.Ordinal))
+        {
+            errors.Add((at, $"one of {string.Join(", ", allowed)}."));
         }
     }
 

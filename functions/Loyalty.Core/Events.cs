@@ -1,11 +1,13 @@
 namespace Loyalty.Core;
 
-/// <summary>What the shop knows of a member; every field optional.</summary>
+/// <summary>What the shop knows of a member; every field optional (<paramref name="Phone"/> as the shop sent it, <paramref name="MarketingConsent"/> whether the member agreed to marketing).</summary>
 public sealed record MemberProfile(
     string? Email = null,
     string? FirstName = null,
     string? LastName = null,
-    DateOnly? Birthday = null)
+    DateOnly? Birthday = null,
+    string? Phone = null,
+    bool? MarketingConsent = null)
 {
     /// <summary>An empty profile.</summary>
     public static MemberProfile Empty { get; } = new();
@@ -13,7 +15,7 @@ public sealed record MemberProfile(
     /// <summary>This profile with the known fields of <paramref name="newer"/> laid over it.</summary>
     public MemberProfile Merge(MemberProfile? newer) => newer is null
         ? this
-        : new(newer.Email ?? Email, newer.FirstName ?? FirstName, newer.LastName ?? LastName, newer.Birthday ?? Birthday);
+        : new(newer.Email ?? Email, newer.FirstName ?? FirstName, newer.LastName ?? LastName, newer.Birthday ?? Birthday, newer.Phone ?? Phone, newer.MarketingConsent ?? MarketingConsent);
 }
 
 /// <summary>
@@ -125,3 +127,30 @@ public sealed record ReferralRecorded(string EventId, string MemberId, DateTimeO
 /// </summary>
 public sealed record ReferralRewarded(string EventId, string MemberId, DateTimeOffset OccurredAt, string FriendId, string FriendEventId)
     : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>
+/// The member gave feedback: satisfaction 1 to 5, a net-promoter score 0 to 10, a text, each
+/// optional but not all missing; <see cref="OrderId"/> when it is about one order.
+/// </summary>
+public sealed record FeedbackSubmitted(string EventId, string MemberId, DateTimeOffset OccurredAt, int? Satisfaction, int? Nps, string? Text, string? OrderId)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>The shop recorded an enquiry, complaint or request of the member (<see cref="ServiceRecordKinds"/>), with its status.</summary>
+public sealed record ServiceRecorded(string EventId, string MemberId, DateTimeOffset OccurredAt, string Kind, string Summary, string Status)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>The kinds and statuses of a service record, and the score ranges of feedback.</summary>
+public static class ServiceRecordKinds
+{
+    /// <summary>The kinds a service record may have.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = ["enquiry", "complaint", "request"];
+
+    /// <summary>The statuses a service record may have.</summary>
+    public static IReadOnlyList<string> Statuses { get; } = ["open", "in-progress", "resolved", "closed"];
+
+    /// <summary>Lowest and highest satisfaction score.</summary>
+    public static (int Min, int Max) Satisfaction { get; } = (1, 5);
+
+    /// <summary>Lowest and highest net-promoter score.</summary>
+    public static (int Min, int Max) Nps { get; } = (0, 10);
+}

@@ -72,6 +72,21 @@ public sealed record MemberState
     /// <summary>Whether the referral has paid out (on the first paid order).</summary>
     public bool ReferralRewarded { get; init; }
 
+    /// <summary>When the member's latest paid order was placed.</summary>
+    public DateTimeOffset? LastPurchaseAt { get; init; }
+
+    /// <summary>Merchandise ever bought, net of refunds and cancellations (program currency).</summary>
+    public decimal LifetimeSpend { get; init; }
+
+    /// <summary>The satisfaction score (1 to 5) of the member's latest feedback that had one.</summary>
+    public int? LastSatisfaction { get; init; }
+
+    /// <summary>The net-promoter score (0 to 10) of the member's latest feedback that had one.</summary>
+    public int? LastNps { get; init; }
+
+    /// <summary>When the member last gave feedback.</summary>
+    public DateTimeOffset? LastFeedbackAt { get; init; }
+
     /// <summary>Number of ledger entries written for this member; the next entry gets this + 1.</summary>
     public long LedgerSequence { get; init; }
 

@@ -41,6 +41,9 @@ public sealed record OrderRecord
 
     /// <summary>When the order was credited.</summary>
     public DateTimeOffset CreditedAt { get; init; }
+
+    /// <summary>When the order was placed (the event's time); null on records written before it was kept.</summary>
+    public DateTimeOffset? PlacedAt { get; init; }
 }
 
 /// <summary>A redemption, kept beside the member so a repeated request returns it and a reversal can undo it.</summary>
@@ -69,4 +72,35 @@ public sealed record RedemptionRecord
 
     /// <summary>Whether it has been reversed.</summary>
     public bool Reversed { get; init; }
+}
+
+/// <summary>
+/// Feedback or a service record, kept beside the member (<c>note|{noteId}</c>) so the member
+/// page lists them; <see cref="NoteId"/> is the event id, so a retry writes the same row.
+/// </summary>
+public sealed record MemberNote
+{
+    /// <summary>The id of the event that wrote it.</summary>
+    public required string NoteId { get; init; }
+
+    /// <summary><c>feedback</c>, or a service record's kind (<c>enquiry</c>, <c>complaint</c>, <c>request</c>).</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>When it was recorded.</summary>
+    public DateTimeOffset At { get; init; }
+
+    /// <summary>Satisfaction 1 to 5 (feedback).</summary>
+    public int? Satisfaction { get; init; }
+
+    /// <summary>Net-promoter score 0 to 10 (feedback).</summary>
+    public int? Nps { get; init; }
+
+    /// <summary>What the member wrote (feedback) or what the record is about (service record).</summary>
+    public string? Text { get; init; }
+
+    /// <summary>The order the feedback is about.</summary>
+    public string? OrderId { get; init; }
+
+    /// <summary>A service record's status.</summary>
+    public string? Status { get; init; }
 }

@@ -1,4 +1,5 @@
 using Loyalty.App.Http;
+using Loyalty.App.OwnerConsole;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -10,7 +11,7 @@ namespace Loyalty.Functions;
 /// Routes carry the <c>api/</c> prefix themselves (host.json's routePrefix is empty) because the
 /// Functions host refuses routes that start with <c>admin</c>, and the API has <c>/api/admin/...</c>.
 /// </summary>
-public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers program, MemberHandlers members, JobHandlers jobs)
+public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers program, MemberHandlers members, JobHandlers jobs, DirectoryHandlers directory, FeedbackHandlers feedback)
 {
     [Function("ShopifyWebhook")]
     public Task<IResult> ShopifyWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/shopify")] HttpRequest request, CancellationToken ct) =>
@@ -51,4 +52,20 @@ public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers prog
     [Function("RunJob")]
     public Task<IResult> RunJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/jobs/{job}/runs")] HttpRequest request, string job, CancellationToken ct) =>
         jobs.RunAsync(request, job, ct);
+
+    [Function("ListMembers")]
+    public Task<IResult> ListMembers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/members")] HttpRequest request, CancellationToken ct) =>
+        directory.ListAsync(request, ct);
+
+    [Function("GetMemberActivity")]
+    public Task<IResult> GetMemberActivity([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/members/{memberId}/activity")] HttpRequest request, string memberId, CancellationToken ct) =>
+        feedback.GetActivityAsync(request, memberId, ct);
+
+    [Function("SubmitFeedback")]
+    public Task<IResult> SubmitFeedback([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/members/{memberId}/feedback")] HttpRequest request, string memberId, CancellationToken ct) =>
+        feedback.SubmitFeedbackAsync(request, memberId, ct);
+
+    [Function("RecordServiceRecord")]
+    public Task<IResult> RecordServiceRecord([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/members/{memberId}/service-records")] HttpRequest request, string memberId, CancellationToken ct) =>
+        feedback.RecordServiceAsync(request, memberId, ct);
 }

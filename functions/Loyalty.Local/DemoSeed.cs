@@ -1,56 +1,156 @@
+using Loyalty.App.Configuration;
 using Loyalty.App.Processing;
 using Loyalty.Core;
+using Loyalty.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Loyalty.Local;
 
 /// <summary>
-/// A few demo members with history, applied through the same decide-and-commit path as
-/// everything else. Event ids are fixed, so loading again changes nothing.
+/// About fifty demo members with a year of history (purchases in several categories, a refund,
+/// redemptions, benefit uses, adjustments, feedback and service records), in English and
+/// Chinese, across every tier. Each event goes through the same decide-and-commit path as
+/// everything else, decided at the time it happened (a clock of its own, set to each event's
+/// time), so lots expire, tiers qualify and the directory fills as if the year had passed.
+/// Event ids are fixed and the history is generated from a fixed seed, so loading again
+/// changes nothing.
 /// </summary>
-public sealed class DemoSeed(MemberCommands commands, TimeProvider clock)
+public sealed class DemoSeed(
+    MemberStore store,
+    OrderIndex orders,
+    ScheduleIndex schedule,
+    MemberDirectory directory,
+    EventQueue queue,
+    LoyaltyProgram program,
+    IOptions<ProcessingOptions> options,
+    TimeProvider clock,
+    ILogger<MemberCommands> logger)
 {
-    /// <summary>The demo member ids, for the start-up hints.</summary>
-    public static IReadOnlyList<string> MemberIds { get; } = ["demo-ada", "demo-grace", "demo-linus"];
+    private static readonly (string First, string Last, string Email)[] People =
+    [
+        ("Ada", "Lovelace", "ada@example.com"), ("Grace", "Hopper", "grace@example.com"), ("Linus", "Torvalds", "linus@example.com"),
+        ("小明", "王", "xiaoming.wang@example.cn"), ("娜", "李", "na.li@example.cn"), ("伟", "张", "wei.zhang@example.cn"), ("洋", "刘", "yang.liu@example.cn"),
+        ("静", "陈", "jing.chen@example.cn"), ("帆", "杨", "fan.yang@example.cn"), ("磊", "赵", "lei.zhao@example.cn"), ("丽", "黄", "li.huang@example.cn"),
+        ("杰", "周", "jie.zhou@example.cn"), ("敏", "吴", "min.wu@example.cn"), ("慧", "徐", "hui.xu@example.cn"), ("浩", "孙", "hao.sun@example.cn"),
+        ("琳", "马", "lin.ma@example.cn"), ("婷", "朱", "ting.zhu@example.cn"), ("军", "胡", "jun.hu@example.cn"), ("芳", "郭", "fang.guo@example.cn"),
+        ("雪", "何", "xue.he@example.cn"), ("峰", "林", "feng.lin@example.cn"), ("强", "高", "qiang.gao@example.cn"), ("燕", "罗", "yan.luo@example.cn"),
+        ("Zoë", "Martin", "zoe.martin@example.com"), ("Émile", "Durand", "emile.durand@example.fr"), ("José", "García", "jose.garcia@example.es"),
+        ("Søren", "Kierkegaard", "soren@example.dk"), ("Amara", "Okafor", "amara.okafor@example.com"), ("Hiroshi", "Tanaka", "hiroshi.tanaka@example.jp"),
+        ("Priya", "Sharma", "priya.sharma@example.in"), ("Liam", "O'Brien", "liam.obrien@example.ie"), ("Olivia", "Smith", "olivia.smith@example.com"),
+        ("Noah", "Johnson", "noah.johnson@example.com"), ("Emma", "Williams", "emma.williams@example.com"), ("Lucas", "Brown", "lucas.brown@example.com"),
+        ("Mia", "Jones", "mia.jones@example.com"), ("Ethan", "Miller", "ethan.miller@example.com"), ("Ava", "Davis", "ava.davis@example.com"),
+        ("Mateo", "Rodríguez", "mateo.rodriguez@example.mx"), ("Chloé", "Lefèvre", "chloe.lefevre@example.fr"), ("Aiko", "Suzuki", "aiko.suzuki@example.jp"),
+        ("Fatima", "Hassan", "fatima.hassan@example.com"), ("Oskar", "Nowak", "oskar.nowak@example.pl"), ("Ingrid", "Larsen", "ingrid.larsen@example.no"),
+        ("Diego", "Silva", "diego.silva@example.br"), ("Hannah", "Müller", "hannah.mueller@example.de"), ("Yusuf", "Demir", "yusuf.demir@example.tr"),
+        ("Elena", "Rossi", "elena.rossi@example.it"), ("Kwame", "Mensah", "kwame.mensah@example.gh"), ("Sofia", "Petrova", "sofia.petrova@example.com"),
+    ];
+
+    private static readonly (string Category, string Sku, decimal Price)[] Catalog =
+    [
+        ("Tea", "SKU-TEA", 18.50m), ("Tea", "SKU-OOLONG", 26.00m), ("Teaware", "SKU-POT", 64.00m), ("Teaware", "SKU-CUP", 12.00m),
+        ("Coffee", "SKU-BEANS", 16.00m), ("Coffee", "SKU-FILTER", 4.50m), ("Equipment", "SKU-GRINDER", 129.00m), ("Equipment", "SKU-KETTLE", 89.99m),
+        ("Gifts", "SKU-HAMPER", 75.00m), ("Gifts", "SKU-CARD", 25.00m),
+    ];
+
+    /// <summary>The demo member ids, for the start-up hints (the first three are shown).</summary>
+    public static IReadOnlyList<string> MemberIds { get; } = [.. People.Select((_, i) => IdOf(i))];
 
     /// <summary>Applies the demo events; returns the number of demo members.</summary>
     public async Task<int> LoadAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        foreach (var evt in Events(now))
+        var at = new DemoClock();
+        var commands = new MemberCommands(store, orders, schedule, directory, queue, program, options, at, logger);
+        foreach (var evt in Events(clock.GetUtcNow()).OrderBy(e => e.OccurredAt))
         {
+            at.Now = evt.OccurredAt;
             await commands.ApplyAsync(evt, ct);
         }
 
         return MemberIds.Count;
     }
 
+    private static string IdOf(int i) => i switch
+    {
+        0 => "demo-ada",
+        1 => "demo-grace",
+        2 => "demo-linus",
+        _ => $"demo-{i + 1:D2}",
+    };
+
+    // Spend levels spread the members over the tiers (Member, Silver 500, Gold 1,500,
+    // Diamond 5,000 of rolling 12-month spend); the random walk is the same on every load.
     private static IEnumerable<LoyaltyEvent> Events(DateTimeOffset now)
     {
-        var ada = new MemberProfile("ada@example.com", "Ada", "Lovelace", new DateOnly(1990, 12, 10));
-        yield return new MemberEnrolled("demo:ada:enrolled", "demo-ada", now.AddDays(-40), ada);
-        yield return Purchase("demo-ada", "D-1001", now.AddDays(-38), null, ("SKU-TEA", "Tea", 2, 18.50m, 0m), ("SKU-POT", "Teaware", 1, 64.00m, 6.40m));
-        yield return Purchase("demo-ada", "D-1002", now.AddDays(-12), null, ("SKU-CUP", "Teaware", 4, 12.00m, 0m));
-        yield return new RedemptionRequested("redeem:demo-ada:demo-1", "demo-ada", now.AddDays(-10), "demo-1", "usd-5-off", "LOY-DEMOADA5OFF");
+        var random = new Random(13);
+        var today = new DateTimeOffset(now.UtcDateTime.Date.AddHours(15), TimeSpan.Zero);
+        for (var i = 0; i < People.Length; i++)
+        {
+            var (first, last, email) = People[i];
+            var id = IdOf(i);
+            var level = i % 4;
+            var joined = today.AddDays(-random.Next(300, 362));
+            var phone = i % 3 == 0 ? $"+1 555 01{i:D2} {random.Next(1000, 9999)}" : null;
+            var birthday = i % 2 == 0 ? new DateOnly(1970 + random.Next(35), 1 + random.Next(12), 1 + random.Next(28)) : (DateOnly?)null;
+            yield return new MemberEnrolled($"demo:{id}:enrolled", id, joined, new MemberProfile(email, first, last, birthday, phone, i % 5 != 0));
 
-        // Ada reaches Gold (1,500.00 of rolling spend) and uses one of its two free deliveries this month.
-        yield return Purchase("demo-ada", "D-1003", now.AddDays(-3), null, ("SKU-SAMOVAR", "Teaware", 1, 1450.00m, 0m));
-        yield return new BenefitUsed("benefit:demo-ada:free-delivery:demo-1", "demo-ada", now.AddDays(-2), "demo-1", "free-delivery", "order D-1003");
+            var budget = level switch { 0 => 200m, 1 => 800m, 2 => 2400m, _ => 6500m } * (0.8m + ((decimal)random.NextDouble() * 0.4m));
+            var orderCount = 4 + random.Next(8) + (level * 2);
+            for (var n = 1; n <= orderCount; n++)
+            {
+                var when = joined.AddDays(2 + ((today - joined).TotalDays - 4) * n / orderCount).AddMinutes(random.Next(600));
+                var item = Catalog[random.Next(Catalog.Length)];
+                var extra = Catalog[random.Next(Catalog.Length)];
+                var share = budget / orderCount;
+                var quantity = Math.Max(1, (int)(share / item.Price));
+                var orderId = $"D-{i + 1:D2}{n:D2}";
+                yield return n % 3 == 0
+                    ? Purchase(id, orderId, when, (item.Sku, item.Category, quantity, item.Price, 0m), (extra.Sku, extra.Category, 1, extra.Price, 2.00m))
+                    : Purchase(id, orderId, when, (item.Sku, item.Category, quantity, item.Price, 0m));
+                if (n == 3 && i % 7 == 1)
+                {
+                    yield return new OrderRefunded($"demo:order:{orderId}:refund:R-1", id, when.AddDays(5), orderId, "R-1", [new RefundLine($"{orderId}-2", 1, extra.Price - 2.00m)]);
+                }
 
-        var grace = new MemberProfile("grace@example.com", "Grace", "Hopper", new DateOnly(1985, 2, 9));
-        yield return new MemberEnrolled("demo:grace:enrolled", "demo-grace", now.AddDays(-30), grace);
-        yield return Purchase("demo-grace", "D-2001", now.AddDays(-29), null, ("SKU-BEANS", "Coffee", 3, 16.00m, 0m), ("SKU-GRINDER", "Equipment", 1, 129.00m, 10.00m));
-        yield return new OrderRefunded("demo:order:D-2001:refund:R-1", "demo-grace", now.AddDays(-20), "D-2001", "R-1", [new RefundLine("D-2001-2", 1, 119.00m)]);
-        yield return Purchase("demo-grace", "D-2002", now.AddDays(-6), null, ("SKU-ESPRESSO", "Equipment", 1, 520.00m, 20.00m));
+                if (n == orderCount / 2 && level > 0)
+                {
+                    yield return new RedemptionRequested($"redeem:{id}:demo-{n}", id, when.AddDays(1), $"demo-{n}", level > 2 ? "usd-5-off" : "free-shipping", $"LOY-DEMO{i + 1:D2}{n:D2}");
+                }
+            }
 
-        var linus = new MemberProfile("linus@example.com", "Linus", "Torvalds");
-        yield return Purchase("demo-linus", "D-3001", now.AddDays(-5), linus, ("SKU-KETTLE", "Equipment", 1, 89.99m, 0m), ("SKU-FILTER", "Coffee", 2, 4.50m, 0m));
-        yield return new PointsAdjusted("adjust:demo-linus:welcome", "demo-linus", now.AddDays(-4), 25, "Goodwill for a late delivery", "demo");
+            if (level > 0)
+            {
+                yield return new BenefitUsed($"benefit:{id}:free-delivery:demo-1", id, today.AddDays(-1), "demo-1", "free-delivery", "demo use");
+            }
+
+            if (i % 3 == 1)
+            {
+                yield return new FeedbackSubmitted($"feedback:{id}:demo-1", id, today.AddDays(-random.Next(2, 60)), 1 + random.Next(5), random.Next(11), i % 2 == 0 ? "很喜欢这家店的茶。" : "Quick delivery, lovely packaging.", null);
+            }
+
+            if (i % 6 == 2)
+            {
+                yield return new ServiceRecorded($"service:{id}:demo-1", id, today.AddDays(-random.Next(2, 30)), i % 12 == 2 ? "complaint" : "enquiry", "Asked about a late parcel", i % 12 == 2 ? "open" : "resolved");
+            }
+
+            if (i % 8 == 3)
+            {
+                yield return new PointsAdjusted($"adjust:{id}:demo-goodwill", id, today.AddDays(-random.Next(3, 90)), 25, "Goodwill for a late delivery", "demo");
+            }
+        }
     }
 
-    private static PurchaseCompleted Purchase(string memberId, string orderId, DateTimeOffset at, MemberProfile? profile, params (string Sku, string Category, int Qty, decimal Price, decimal Discount)[] lines)
+    private static PurchaseCompleted Purchase(string memberId, string orderId, DateTimeOffset at, params (string Sku, string Category, int Qty, decimal Price, decimal Discount)[] lines)
     {
         var orderLines = lines.Select((l, i) => new OrderLine($"{orderId}-{i + 1}", l.Sku, l.Category, l.Qty, l.Price, l.Discount)).ToList();
         var total = orderLines.Sum(l => l.Merchandise) + 7.95m;
-        return new PurchaseCompleted($"demo:order:{orderId}:paid", memberId, at, orderId, "USD", orderLines, total, profile);
+        return new PurchaseCompleted($"demo:order:{orderId}:paid", memberId, at, orderId, "USD", orderLines, total);
+    }
+
+    // The time each demo event is decided at: the time it happened.
+    private sealed class DemoClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -1,6 +1,7 @@
 using Loyalty.App;
 using Loyalty.App.Configuration;
 using Loyalty.App.Http;
+using Loyalty.App.OwnerConsole;
 using Microsoft.Extensions.Options;
 
 namespace Loyalty.Local;
@@ -14,6 +15,11 @@ public static class LocalEndpoints
         foreach (var route in HostContract.HttpRoutes)
         {
             app.MapMethods($"/{HostContract.RoutePrefix}/{route.Template}", [route.Method], Handler(route.Name)).WithName(route.Name);
+        }
+
+        foreach (var route in HostContract.ConsoleRoutes)
+        {
+            app.MapMethods($"/{route.Template}", [route.Method], Handler(route.Name)).WithName(route.Name);
         }
 
         return app;
@@ -63,6 +69,17 @@ public static class LocalEndpoints
         "UseBenefit" => (HttpRequest r, string memberId, string benefitId, MemberHandlers h, CancellationToken ct) => h.UseBenefitAsync(r, memberId, benefitId, ct),
         "GetMemberMessages" => (HttpRequest r, string memberId, MemberHandlers h, CancellationToken ct) => h.GetMessagesAsync(r, memberId, ct),
         "RunJob" => (HttpRequest r, string job, JobHandlers h, CancellationToken ct) => h.RunAsync(r, job, ct),
+        "ListMembers" => (HttpRequest r, DirectoryHandlers h, CancellationToken ct) => h.ListAsync(r, ct),
+        "GetMemberActivity" => (HttpRequest r, string memberId, FeedbackHandlers h, CancellationToken ct) => h.GetActivityAsync(r, memberId, ct),
+        "SubmitFeedback" => (HttpRequest r, string memberId, FeedbackHandlers h, CancellationToken ct) => h.SubmitFeedbackAsync(r, memberId, ct),
+        "RecordServiceRecord" => (HttpRequest r, string memberId, FeedbackHandlers h, CancellationToken ct) => h.RecordServiceAsync(r, memberId, ct),
+        "ConsoleHome" => (HttpRequest r, ConsolePages h) => h.Home(r),
+        "ConsoleSignInPage" => (HttpRequest r, ConsolePages h) => h.SignInPage(r),
+        "ConsoleSignIn" => (HttpRequest r, ConsolePages h, CancellationToken ct) => h.SignInAsync(r, ct),
+        "ConsoleSignOut" => (HttpRequest r, ConsolePages h) => h.SignOut(r),
+        "ConsoleMembersPage" => (HttpRequest r, ConsolePages h) => h.MembersPage(r),
+        "ConsoleMemberPage" => (HttpRequest r, string memberId, ConsolePages h) => h.MemberPage(r, memberId),
+        "ConsoleAsset" => (HttpRequest r, string name, ConsolePages h) => h.Asset(r, name),
         _ => throw new InvalidOperationException($"Route {name} has no local handler."),
     };
 }

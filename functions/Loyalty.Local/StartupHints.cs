@@ -53,8 +53,8 @@ public sealed class StartupHints(
 
         if (local.Value.SeedDemo)
         {
-            text.AppendLine("  Demo members:");
-            foreach (var id in DemoSeed.MemberIds)
+            text.AppendLine($"  Demo members ({DemoSeed.MemberIds.Count}, all of them in the console):");
+            foreach (var id in DemoSeed.MemberIds.Take(3))
             {
                 text.AppendLine($"    curl -H 'x-functions-key: {storefront}' {address}/api/members/{id}");
             }
@@ -71,7 +71,10 @@ public sealed class StartupHints(
         }
         else
         {
-            text.AppendLine($"  Admin routes take the admin key only as a header: -H 'x-functions-key: {ShownKey(options.Value.AdminKey, LoyaltyOptions.AdminKeySetting)}'.");
+            var admin = ShownKey(options.Value.AdminKey, LoyaltyOptions.AdminKeySetting);
+            text.AppendLine($"  Admin routes take the admin key only as a header: -H 'x-functions-key: {admin}'.");
+            text.AppendLine($"  Owner's console: {address}/console (sign in with the admin key: {admin})");
+            text.AppendLine($"    members list as JSON: curl -H 'x-functions-key: {admin}' '{address}/api/members?q=ada'");
         }
 
         Console.WriteLine(text.ToString());

@@ -49,6 +49,26 @@ internal static class MemberRows
 
     public static string MessageKey(string messageId) => MessagePrefix + messageId;
 
+    public const string NotePrefix = "note|";
+
+    public const string NotePrefixEnd = "note}";
+
+    public const string OrderPrefix = "order|";
+
+    public const string OrderPrefixEnd = "order}";
+
+    public const string RedemptionPrefix = "redemption|";
+
+    public const string RedemptionPrefixEnd = "redemption}";
+
+    public static TableEntity NoteRow(string memberId, MemberNote note) =>
+        new(memberId, NotePrefix + note.NoteId)
+        {
+            ["Kind"] = note.Kind,
+            ["At"] = note.At,
+            ["Data"] = Serialize(note, memberId, "note"),
+        };
+
     public static TableEntity MessageRow(string memberId, OutboxMessage message) =>
         new(memberId, MessageKey(message.MessageId))
         {

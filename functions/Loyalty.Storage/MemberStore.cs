@@ -120,7 +120,7 @@ public sealed class MemberStore
             throw new ArgumentException("An existing member must be committed against the ETag it was loaded with.", nameof(loaded));
         }
 
-        var actionCount = 2 + decision.Entries.Count + decision.Messages.Count + (decision.Order is null ? 0 : 1) + (decision.Redemption is null ? 0 : 1);
+        var actionCount = 2 + decision.Entries.Count + decision.Messages.Count + (decision.Order is null ? 0 : 1) + (decision.Redemption is null ? 0 : 1) + (decision.Note is null ? 0 : 1);
         if (actionCount > MaxBatchActions)
         {
             throw new ArgumentException(
@@ -170,6 +170,11 @@ public sealed class MemberStore
         {
             RequireKey(redemption.RequestId, nameof(decision));
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.RedemptionRow(memberId, redemption)));
+        }
+
+        if (decision.Note is { } note)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.NoteRow(memberId, note)));
         }
 
         foreach (var message in decision.Messages)
@@ -282,6 +287,31 @@ public sealed class MemberStore
         }
 
         return [.. messages.OrderByDescending(m => m.CreatedAt).ThenBy(m => m.MessageId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The member's feedback and service records, newest first (a partition query over the <c>note|</c> rows).</summary>
+    public Task<IReadOnlyList<MemberNote>> GetNotesAsync(string memberId, CancellationToken ct) =>
+        ReadRangeAsync<MemberNote>(memberId, MemberRows.NotePrefix, MemberRows.NotePrefixEnd, ct);
+
+    /// <summary>The member's order records (a partition query over the <c>order|</c> rows).</summary>
+    public Task<IReadOnlyList<OrderRecord>> GetOrdersAsync(string memberId, CancellationToken ct) =>
+        ReadRangeAsync<OrderRecord>(memberId, MemberRows.OrderPrefix, MemberRows.OrderPrefixEnd, ct);
+
+    /// <summary>The member's redemption records (a partition query over the <c>redemption|</c> rows).</summary>
+    public Task<IReadOnlyList<RedemptionRecord>> GetRedemptionsAsync(string memberId, CancellationToken ct) =>
+        ReadRangeAsync<RedemptionRecord>(memberId, MemberRows.RedemptionPrefix, MemberRows.RedemptionPrefixEnd, ct);
+
+    private async Task<IReadOnlyList<T>> ReadRangeAsync<T>(string memberId, string from, string to, CancellationToken ct)
+    {
+        RequireKey(memberId, nameof(memberId));
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {memberId} and RowKey ge {from} and RowKey lt {to}");
+        var rows = new List<T>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["Data"], cancellationToken: ct).ConfigureAwait(false))
+        {
+            rows.Add(MemberRows.Deserialize<T>(row));
+        }
+
+        return rows;
     }
 
     private static string LedgerFilter(string memberId) =>

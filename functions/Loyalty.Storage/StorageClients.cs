@@ -48,6 +48,7 @@ public sealed class StorageClients
         Members = TableService.GetTableClient(options.MembersTable);
         Orders = TableService.GetTableClient(options.OrdersTable);
         Schedule = TableService.GetTableClient(options.ScheduleTable);
+        Directory = TableService.GetTableClient(options.DirectoryTable);
         Events = QueueService.GetQueueClient(options.EventsQueue);
         Poison = QueueService.GetQueueClient(options.PoisonQueue);
     }
@@ -73,6 +74,9 @@ public sealed class StorageClients
     /// <summary>The timer jobs' index table.</summary>
     public TableClient Schedule { get; }
 
+    /// <summary>The member directory table.</summary>
+    public TableClient Directory { get; }
+
     /// <summary>The events queue.</summary>
     public QueueClient Events { get; }
 
@@ -85,6 +89,7 @@ public sealed class StorageClients
         await Members.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
         await Orders.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
         await Schedule.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        await Directory.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
         await Events.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
         await Poison.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
     }

@@ -32,6 +32,9 @@ public sealed partial class StorageOptions
     /// <summary>Table of the timer jobs' index partitions (<c>expiry|{day}</c>, ...) and their progress.</summary>
     public string ScheduleTable { get; set; } = "schedule";
 
+    /// <summary>Table of the member directory: one row per member for the members list, and the exact-lookup rows.</summary>
+    public string DirectoryTable { get; set; } = "directory";
+
     /// <summary>The queue every event travels through.</summary>
     public string EventsQueue { get; set; } = "loyalty-events";
 
@@ -91,6 +94,11 @@ public sealed partial class StorageOptions
             || string.Equals(ScheduleTable, MembersTable, StringComparison.OrdinalIgnoreCase) || string.Equals(ScheduleTable, OrdersTable, StringComparison.OrdinalIgnoreCase))
         {
             errors.Add($"{prefix}ScheduleTable: a table name is 3 to 63 letters or digits, starting with a letter, not 'tables' and not another table of the app.");
+        }
+
+        if (DirectoryTable is null || !TableName().IsMatch(DirectoryTable) || new[] { "tables", MembersTable, OrdersTable, ScheduleTable }.Contains(DirectoryTable, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"{prefix}DirectoryTable: a table name is 3 to 63 letters or digits, starting with a letter, not 'tables' and not another table of the app.");
         }
 
         CheckQueueName(errors, prefix + "EventsQueue", EventsQueue);

@@ -17,6 +17,7 @@ param deploymentContainerName string
 param membersTable string
 param ordersTable string
 param scheduleTable string
+param directoryTable string
 param eventsQueue string
 param applicationInsightsName string
 
@@ -137,6 +138,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Loyalty__Storage__MembersTable: membersTable
     Loyalty__Storage__OrdersTable: ordersTable
     Loyalty__Storage__ScheduleTable: scheduleTable
+    Loyalty__Storage__DirectoryTable: directoryTable
     EventsQueue: eventsQueue
 
     // Timer schedules (HostContract.Timers), six-field NCRONTAB in UTC, staggered through the hour.
@@ -151,6 +153,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // previous value accepted alongside it during a rotation (random, so unknown, otherwise).
     Loyalty__AdminKey: '@Microsoft.KeyVault(SecretUri=${secretUris.adminKey})'
     Loyalty__StorefrontKey: '@Microsoft.KeyVault(SecretUri=${secretUris.storefrontKey})'
+    Loyalty__DirectoryKey: '@Microsoft.KeyVault(SecretUri=${secretUris.directoryKey})'
     Loyalty__Api__SigningSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.apiSigningSecret})'
     Loyalty__Api__PreviousSigningSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.apiPreviousSigningSecret})'
     Loyalty__Webhooks__ShopifySecret: '@Microsoft.KeyVault(SecretUri=${secretUris.shopifyWebhookSecret})'

@@ -1,4 +1,4 @@
-// One account for everything: the member, order and schedule tables, the events queue and its poison
+// One account for everything: the member, order, schedule and directory tables, the events queue and its poison
 // queue, the Functions host's own blob containers and the Flex Consumption deployment package. Keys are
 // off (allowSharedKeyAccess false): every caller signs in with Microsoft Entra ID.
 param name string
@@ -14,6 +14,9 @@ param ordersTable string = 'orders'
 
 @description('Table of the timer jobs\' index partitions and progress (Loyalty__Storage__ScheduleTable).')
 param scheduleTable string = 'schedule'
+
+@description('Table of the member directory and its lookup rows (Loyalty__Storage__DirectoryTable).')
+param directoryTable string = 'directory'
 
 @description('Queue every event travels through (EventsQueue); its poison queue is {name}-poison.')
 param eventsQueue string = 'loyalty-events'
@@ -110,6 +113,11 @@ resource schedule 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-0
   name: scheduleTable
 }
 
+resource directory 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' = {
+  parent: tableService
+  name: directoryTable
+}
+
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
   parent: account
   name: 'default'
@@ -133,5 +141,6 @@ output hostContainerNames array = [for (container, i) in hostContainerNames: hos
 output membersTable string = members.name
 output ordersTable string = orders.name
 output scheduleTable string = schedule.name
+output directoryTable string = directory.name
 output eventsQueue string = events.name
 output poisonQueue string = poison.name

@@ -24,6 +24,8 @@ public sealed class EventEnvelopeTests
         EventEnvelope.Types.TierReviewDue => new TierReviewDue("e-review", Member, T0, new DateOnly(2027, 3, 10)),
         EventEnvelope.Types.ReferralRecorded => new ReferralRecorded("e-refer", Member, T0, "m2"),
         EventEnvelope.Types.ReferralRewarded => new ReferralRewarded("e-rewarded", "m2", T0, Member, "paid:o1"),
+        EventEnvelope.Types.FeedbackSubmitted => new FeedbackSubmitted("e-feedback", Member, T0, 4, 9, "很好 <b>", "o1"),
+        EventEnvelope.Types.ServiceRecorded => new ServiceRecorded("e-service", Member, T0, "complaint", "Parcel late", "open"),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 

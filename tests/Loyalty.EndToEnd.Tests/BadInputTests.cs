@@ -186,6 +186,10 @@ public sealed class BadInputTests(HostileFixture service, ITestOutputHelper outp
             ["AdjustPoints"] = (() => Admin(HttpMethod.Post, $"api/admin/members/{rich}/adjustments", new { points = 0, reason = "route test" }), HttpStatusCode.BadRequest, "/problems/invalid-field#points"),
             ["UseBenefit"] = (() => Admin(HttpMethod.Post, $"api/members/{rich}/benefits/no-such-benefit/uses", new { requestId = "route-1" }), HttpStatusCode.NotFound, "/problems/unknown-benefit"),
             ["RunJob"] = (() => Admin(HttpMethod.Post, "api/admin/jobs/NoSuchJob/runs", null), HttpStatusCode.NotFound, "/problems/unknown-job"),
+            ["ListMembers"] = (() => Admin(HttpMethod.Get, "api/members?q=hx-rich", null), HttpStatusCode.OK, "members"),
+            ["GetMemberActivity"] = (() => Admin(HttpMethod.Get, $"api/members/{rich}/activity", null), HttpStatusCode.OK, "spendByMonth"),
+            ["SubmitFeedback"] = (() => Admin(HttpMethod.Post, $"api/members/{rich}/feedback", new { requestId = "route-1", nps = 11 }), HttpStatusCode.BadRequest, "/problems/invalid-field#nps"),
+            ["RecordServiceRecord"] = (() => Admin(HttpMethod.Post, $"api/members/{rich}/service-records", new { requestId = "route-1", kind = "praise", summary = "x", status = "open" }), HttpStatusCode.BadRequest, "/problems/invalid-field#kind"),
         };
 
         Assert.Equal(HostContract.HttpRoutes.Select(r => r.Name).Order(StringComparer.Ordinal), expected.Keys.Order(StringComparer.Ordinal));

@@ -201,6 +201,42 @@ public static class HostileRequests
         Add(benefit, "not in the member's tier", [409], 1, (r, i) => Post($"api/members/{Poor}/benefits/{Pick(r, ["free-delivery", "priority-support"])}/uses", Json(new { requestId = "u" + i })));
         Add(benefit, "quota used up", [409], 1, (r, i) => Post($"api/members/{Rich}/benefits/free-delivery/uses", Json(new { requestId = "hx-u" + i })));
 
+        // The members list (reads the directory only).
+        const string list = "ListMembers";
+        Add(list, "wrong key", unauthorised, 1, (r, i) => Get("api/members", key: r.Next(2) == 0 ? false : null));
+        Add(list, "admin key in the query string", unauthorised, 1, (r, i) => Get(AdminKeyInQuery("api/members"), key: null));
+        Add(list, "bad filter, sort or page", refused, 2, (r, i) => Get("api/members?" + Pick(r, ["tier=platinum", "minBalance=x", "maxBalance=1e9", "expiringWithinDays=0", "purchasedAfter=2026-13-01", "purchasedBefore=yesterday", "sort=email", "order=up", "page=0", "pageSize=201", "format=xlsx", "q=" + new string('q', 201), "q=%07bell"]), key: true));
+        Add(list, "hostile search text", acknowledged, 2, (r, i) => Get("api/members?q=" + Uri.EscapeDataString(Pick(r, [.. HostileIds.Where(id => !id.Any(char.IsControl) && id.Length <= 200), "x@example.com", "+1 555 0100", "' or 1 eq 1", "王"])), key: true));
+        Add(list, "export", acknowledged, 1, (r, i) => Get("api/members?format=csv", key: true));
+
+        // The member page's activity, feedback and service records.
+        Add("GetMemberActivity", "hostile member id", badPathId, 1, (r, i) => Get($"api/members/{Uri.EscapeDataString(Pick(r, HostileIds))}/activity", key: true));
+        Add("GetMemberActivity", "wrong key", unauthorised, 1, (r, i) => Get($"api/members/{Rich}/activity", key: r.Next(2) == 0 ? false : null));
+        Add("GetMemberActivity", "unknown member", [404], 1, (r, i) => Get($"api/members/hx-nobody-{i}/activity", key: true));
+        Add("GetMemberActivity", "read of a real member", acknowledged, 1, (r, i) => Get($"api/members/{Rich}/activity", key: true));
+        const string feedback = "SubmitFeedback";
+        Add(feedback, "score out of range or bad body", refused, 3, (r, i) => Post($"api/members/{Rich}/feedback", Pick(r,
+        [
+            "{", "[]", "null", "{}", "{\"requestId\":\"f" + i + "\"}", "{\"requestId\":\"f" + i + "\",\"satisfaction\":0}", "{\"requestId\":\"f" + i + "\",\"satisfaction\":6}",
+            "{\"requestId\":\"f" + i + "\",\"nps\":11}", "{\"requestId\":\"f" + i + "\",\"nps\":-1}", "{\"requestId\":\"f" + i + "\",\"satisfaction\":\"5\"}",
+            "{\"requestId\":\"f" + i + "\",\"satisfaction\":4.5}", "{\"requestId\":\"#\",\"satisfaction\":4}", "{\"requestId\":\"f" + i + "\",\"text\":\"" + new string('t', 2001) + "\"}",
+            "{\"requestId\":\"f" + i + "\",\"text\":\"bell\\u0007\"}", "{\"requestId\":\"f" + i + "\",\"satisfaction\":3,\"orderId\":\"a/b\"}",
+        ])));
+        Add(feedback, "hostile member id", badPathId, 1, (r, i) => Post($"api/members/{Uri.EscapeDataString(Pick(r, HostileIds))}/feedback", Json(new { requestId = "f" + i, satisfaction = 4 })));
+        Add(feedback, "wrong key", unauthorised, 1, (r, i) => Post($"api/members/{Rich}/feedback", Json(new { requestId = "f" + i, satisfaction = 4 }), key: r.Next(2) == 0 ? false : null));
+        Add(feedback, "unknown member", [404], 1, (r, i) => Post($"api/members/hx-nobody-{i}/feedback", Json(new { requestId = "f" + i, satisfaction = 4 })));
+        const string service = "RecordServiceRecord";
+        Add(service, "bad kind, status or summary", refused, 2, (r, i) => Post($"api/members/{Rich}/service-records", Pick(r,
+        [
+            "{", "{}", "{\"requestId\":\"s" + i + "\",\"kind\":\"praise\",\"summary\":\"x\",\"status\":\"open\"}",
+            "{\"requestId\":\"s" + i + "\",\"kind\":\"complaint\",\"summary\":\"x\",\"status\":\"done\"}",
+            "{\"requestId\":\"s" + i + "\",\"kind\":\"complaint\",\"summary\":\" \",\"status\":\"open\"}",
+            "{\"requestId\":\"#\",\"kind\":\"complaint\",\"summary\":\"x\",\"status\":\"open\"}",
+        ])));
+        Add(service, "wrong key", unauthorised, 1, (r, i) => Post($"api/members/{Rich}/service-records", Json(new { requestId = "s" + i, kind = "enquiry", summary = "x", status = "open" }), key: false));
+        Add(service, "unknown member", [404], 1, (r, i) => Post($"api/members/hx-nobody-{i}/service-records", Json(new { requestId = "s" + i, kind = "enquiry", summary = "x", status = "open" })));
+        Add(api, "feedback score out of range", refused, 1, (r, i) => Api(Envelope($"hx:feedback:{i}", "feedback.submitted", Rich, r.Next(2) == 0 ? new JsonObject { ["satisfaction"] = 6 } : new JsonObject { ["nps"] = 11, ["text"] = "x" })));
+
         // Jobs: a run with the key writes the finished days, so only refusals here.
         Add("RunJob", "wrong key", unauthorised, 1, (r, i) => Post($"api/admin/jobs/{Pick(r, Jobs)}/runs", null, key: r.Next(2) == 0 ? false : null));
         Add("RunJob", "admin key in the query string", unauthorised, 1, (r, i) => Post(AdminKeyInQuery($"api/admin/jobs/{Pick(r, Jobs)}/runs"), null, key: null));

@@ -48,6 +48,7 @@ public sealed class MetadataParityTests
     public void The_metadata_lists_exactly_the_functions_of_the_host_contract()
     {
         var expected = HostContract.HttpRoutes.Select(r => r.Name)
+            .Concat(HostContract.ConsoleRoutes.Select(r => r.Name))
             .Concat(HostContract.Queues.Select(q => q.Name))
             .Concat(HostContract.Timers.Select(t => t.Name))
             .Order(StringComparer.Ordinal);
@@ -70,6 +71,21 @@ public sealed class MetadataParityTests
             // The handlers check signatures and keys themselves; a function key would lock out the shops.
             Assert.Equal("Anonymous", (string?)trigger["authLevel"]);
             Assert.Contains(function["bindings"]!.AsArray(), b => (string?)b!["type"] == "http" && (string?)b["direction"] == "Out");
+        }
+    }
+
+    [Fact]
+    public void Every_console_route_is_an_anonymous_http_trigger_with_the_same_method_and_full_path()
+    {
+        var hostPrefix = HostRoutePrefix();
+        foreach (var route in HostContract.ConsoleRoutes)
+        {
+            var function = Function(route.Name);
+            Assert.Equal($"Loyalty.Functions.ConsoleFunctions.{route.Name}", (string?)function["entryPoint"]);
+            var trigger = Trigger(function, "httpTrigger");
+            Assert.Equal([route.Method.ToLowerInvariant()], trigger["methods"]!.AsArray().Select(m => ((string)m!).ToLowerInvariant()));
+            Assert.Equal(route.Template, Join(hostPrefix, (string)trigger["route"]!));
+            Assert.Equal("Anonymous", (string?)trigger["authLevel"]);
         }
     }
 

@@ -99,7 +99,7 @@ public sealed partial class AppSettingsTests
         var secretParameters = new[]
         {
             "adminKey", "storefrontKey", "apiSigningSecret", "apiPreviousSigningSecret", "shopifyWebhookSecret",
-            "shopifyPreviousWebhookSecret", "wooCommerceWebhookSecret", "wooCommercePreviousWebhookSecret", "smtpPassword",
+            "shopifyPreviousWebhookSecret", "wooCommerceWebhookSecret", "wooCommercePreviousWebhookSecret", "smtpPassword", "directoryKey",
         };
         var vaultParameters = CompiledTemplate.Module("keyvault")["parameters"]!.AsObject();
         Assert.All(secretParameters, p =>

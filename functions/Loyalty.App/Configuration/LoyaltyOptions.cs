@@ -20,6 +20,9 @@ public sealed class LoyaltyOptions
     /// <summary>The storefront key's setting.</summary>
     public const string StorefrontKeySetting = Section + ":" + nameof(StorefrontKey);
 
+    /// <summary>The directory lookup key's setting.</summary>
+    public const string DirectoryKeySetting = Section + ":" + nameof(DirectoryKey);
+
     /// <summary>
     /// Key for adjustments, jobs and every <c>/api/admin/*</c> route (and, as a superset, the
     /// storefront routes), accepted only as the <c>x-functions-key</c> header: a query string
@@ -34,15 +37,23 @@ public sealed class LoyaltyOptions
     public string? StorefrontKey { get; set; }
 
     /// <summary>
+    /// Key of the keyed hash (HMAC-SHA256) that the member directory's exact-lookup rows are
+    /// keyed by, so no e-mail address, phone number or order number is a key in clear. Without
+    /// it no lookup rows are written and search by e-mail, phone or order finds nothing.
+    /// Changing it orphans the lookup rows written under the old one.
+    /// </summary>
+    public string? DirectoryKey { get; set; }
+
+    /// <summary>
     /// Problems with the keys, each naming its setting (never the value). The admin key must
     /// differ from every other key or secret, or whoever holds that one could mint points.
     /// </summary>
     public IReadOnlyList<string> Validate(WebhookSecrets secrets)
     {
-        var errors = new List<string>(SecretRules.Problems([(AdminKeySetting, AdminKey), (StorefrontKeySetting, StorefrontKey)]));
+        var errors = new List<string>(SecretRules.Problems([(AdminKeySetting, AdminKey), (StorefrontKeySetting, StorefrontKey), (DirectoryKeySetting, DirectoryKey)]));
         if (!string.IsNullOrEmpty(AdminKey))
         {
-            foreach (var (setting, value) in secrets.Named().Prepend((StorefrontKeySetting, StorefrontKey)))
+            foreach (var (setting, value) in secrets.Named().Prepend((DirectoryKeySetting, DirectoryKey)).Prepend((StorefrontKeySetting, StorefrontKey)))
             {
                 if (string.Equals(AdminKey, value, StringComparison.Ordinal))
                 {

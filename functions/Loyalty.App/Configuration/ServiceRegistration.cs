@@ -1,6 +1,7 @@
 using Loyalty.App.Http;
 using Loyalty.App.Intake;
 using Loyalty.App.Jobs;
+using Loyalty.App.OwnerConsole;
 using Loyalty.App.Processing;
 using Loyalty.Storage;
 using Microsoft.Extensions.Configuration;
@@ -41,6 +42,7 @@ public static class ServiceRegistration
         services.AddSingleton<OrderIndex>();
         services.AddSingleton<DeliveryLog>();
         services.AddSingleton<ScheduleIndex>();
+        services.AddSingleton(sp => new MemberDirectory(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<IOptions<LoyaltyOptions>>().Value.DirectoryKey));
         services.AddSingleton<ScheduledJobs>();
         services.AddSingleton<JobHandlers>();
         services.AddSingleton<EventQueue>();
@@ -49,6 +51,9 @@ public static class ServiceRegistration
         services.AddSingleton<WebhookHandlers>();
         services.AddSingleton<ProgramHandlers>();
         services.AddSingleton<MemberHandlers>();
+        services.AddSingleton<DirectoryHandlers>();
+        services.AddSingleton<FeedbackHandlers>();
+        services.AddSingleton<ConsolePages>();
         return services;
     }
 

@@ -79,12 +79,14 @@ public static class SettingsCatalog
             new(Name(storage, nameof(StorageOptions.MembersTable)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.MembersTable)),
             new(Name(storage, nameof(StorageOptions.OrdersTable)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.OrdersTable)),
             new(Name(storage, nameof(StorageOptions.ScheduleTable)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.ScheduleTable)),
+            new(Name(storage, nameof(StorageOptions.DirectoryTable)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.DirectoryTable)),
             new(HostContract.EventsQueueSetting, IsSecret: false, InAzure: true, InLocalSample: true),
 
             // Secrets: the two API keys, and each signing secret with the previous value accepted
             // alongside it during a rotation.
             new(Env(LoyaltyOptions.AdminKeySetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(LoyaltyOptions), nameof(LoyaltyOptions.AdminKey)),
             new(Env(LoyaltyOptions.StorefrontKeySetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(LoyaltyOptions), nameof(LoyaltyOptions.StorefrontKey)),
+            new(Env(LoyaltyOptions.DirectoryKeySetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(LoyaltyOptions), nameof(LoyaltyOptions.DirectoryKey)),
             new(Env(WebhookSecrets.ShopifySecretSetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.ShopifySecret)),
             new(Env(WebhookSecrets.ShopifyPreviousSecretSetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.ShopifyPreviousSecret)),
             new(Env(WebhookSecrets.WooCommerceSecretSetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.WooCommerceSecret)),

@@ -28,12 +28,13 @@ public static class AdminKey
         SecretRules.IsUsable(configuredKey) && request.Query[Query].Any(v => Matches(v ?? string.Empty, configuredKey));
 
     /// <summary>
-    /// Null when the request carries the admin key in the header; otherwise the 401 to answer,
+    /// Null when the request carries the admin key in the header (or is signed in to the console,
+    /// see <see cref="OwnerConsole.ConsoleSession"/>); otherwise the 401 to answer,
     /// logging a warning when the key came in the query string.
     /// </summary>
     public static IResult? Refuse(HttpRequest request, LoyaltyOptions keys, ILogger logger)
     {
-        if (IsAuthorized(request, keys.AdminKey))
+        if (IsAuthorized(request, keys.AdminKey) || OwnerConsole.ConsoleSession.Allows(request, keys))
         {
             return null;
         }
@@ -94,5 +95,5 @@ public static class StorefrontKey
 
     /// <summary>Null when the request may use a storefront route; otherwise the 401 to answer.</summary>
     public static IResult? Refuse(HttpRequest request, LoyaltyOptions keys, ILogger logger) =>
-        IsAuthorized(request, keys) ? null : AdminKey.InQuery(request, keys, logger) ?? Problems.StorefrontUnauthorized(AdminKey.KeySent(request));
+        IsAuthorized(request, keys) || OwnerConsole.ConsoleSession.Allows(request, keys) ? null : AdminKey.InQuery(request, keys, logger) ?? Problems.StorefrontUnauthorized(AdminKey.KeySent(request));
 }

@@ -8,7 +8,7 @@ namespace Loyalty.App.Intake;
 /// Accepts one event envelope (see <see cref="EventEnvelope"/>) from any other shop, signed with
 /// <c>X-Loyalty-Signature: sha256=&lt;hex HMAC-SHA256 of the raw body&gt;</c>. Only the shop-side
 /// types are accepted from outside: member.enrolled, purchase.completed, order.refunded, order.cancelled,
-/// referral.recorded. Its event ids are stored as <c>api:{eventId}</c>, and it cannot name a member
+/// referral.recorded, feedback.submitted. Its event ids are stored as <c>api:{eventId}</c>, and it cannot name a member
 /// of the webhook intakes (<c>shopify-…</c>, <c>woo-…</c>).
 /// </summary>
 public static class GenericApiIntake
@@ -21,7 +21,7 @@ public static class GenericApiIntake
     [
         EventEnvelope.Types.MemberEnrolled, EventEnvelope.Types.PurchaseCompleted,
         EventEnvelope.Types.OrderRefunded, EventEnvelope.Types.OrderCancelled,
-        EventEnvelope.Types.ReferralRecorded,
+        EventEnvelope.Types.ReferralRecorded, EventEnvelope.Types.FeedbackSubmitted,
     ];
 
     /// <summary>

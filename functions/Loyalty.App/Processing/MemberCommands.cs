@@ -21,6 +21,7 @@ public sealed class MemberCommands(
     MemberStore store,
     OrderIndex orders,
     ScheduleIndex schedule,
+    MemberDirectory directory,
     EventQueue queue,
     LoyaltyProgram program,
     IOptions<ProcessingOptions> options,
@@ -64,6 +65,7 @@ public sealed class MemberCommands(
             switch (status)
             {
                 case CommitStatus.Committed:
+                    await directory.RecordAsync(decision.State!, NewOrderOf(evt), ct);
                     return new ApplyResult(DecisionOutcome.Applied, decision.State, decision);
                 case CommitStatus.AlreadyApplied:
                     logger.LogInformation("Event {EventId} was already applied to member {MemberId}", evt.EventId, evt.MemberId);
@@ -83,6 +85,14 @@ public sealed class MemberCommands(
     private async Task<ApplyResult> AlreadyAppliedAsync(LoyaltyEvent evt, string? orderId, string? redemptionId, CancellationToken ct)
     {
         var loaded = await store.LoadAsync(evt.MemberId, orderId, redemptionId, ct);
+
+        // A crash between the member's commit and the directory's write is mended by the retry
+        // that lands here: the directory takes the state if it is still behind.
+        if (loaded.State is not null)
+        {
+            await directory.RecordAsync(loaded.State, NewOrderOf(evt), ct);
+        }
+
         var decision = new Decision
         {
             Outcome = DecisionOutcome.AlreadyApplied,
@@ -92,6 +102,9 @@ public sealed class MemberCommands(
         };
         return new ApplyResult(DecisionOutcome.AlreadyApplied, loaded.State, decision);
     }
+
+    // The order a purchase credits gets a lookup row in the directory (search by order number).
+    private static string? NewOrderOf(LoyaltyEvent evt) => evt is PurchaseCompleted p ? p.OrderId : null;
 }
 
 /// <summary>The member kept changing under us for every attempt: retried later as a failure.</summary>
