@@ -1,4 +1,5 @@
 using Loyalty.App.Jobs;
+using Loyalty.App.Messaging;
 
 namespace Loyalty.App;
 
@@ -46,6 +47,10 @@ public static class HostContract
         new("UseBenefit", "POST", "members/{memberId}/benefits/{benefitId}/uses"),
         new("GetMemberMessages", "GET", "members/{memberId}/messages"),
         new("RunJob", "POST", "admin/jobs/{job}/runs"),
+        new("UnsubscribePage", "GET", "messages/unsubscribe"),
+        new("Unsubscribe", "POST", "messages/unsubscribe"),
+        new("SetConsent", "PUT", "members/{memberId}/consent"),
+        new("PreviewMessage", "GET", "admin/members/{memberId}/messages/{messageId}/preview"),
     ];
 
     /// <summary>Every queue trigger.</summary>
@@ -62,5 +67,6 @@ public static class HostContract
         new(ScheduledJobs.RemindExpiringPoints, "RemindExpiringPointsSchedule", "0 25 * * * *"),
         new(ScheduledJobs.BirthdayOffers, "BirthdayOffersSchedule", "0 35 * * * *"),
         new(ScheduledJobs.ReviewTiers, "ReviewTiersSchedule", "0 45 * * * *"),
+        new(MessageDispatcher.Job, "DispatchMessagesSchedule", "0 * * * * *"),
     ];
 }

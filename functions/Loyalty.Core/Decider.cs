@@ -64,6 +64,9 @@ public static partial class Decider
             TierReviewDue e => Review(state, e, program, now),
             ReferralRecorded e => Refer(state, e, program, now),
             ReferralRewarded e => RewardReferrer(state, e, program, now),
+            ConsentChanged e => ChangeConsent(state, e, now),
+            MessageDue e => ClaimMessage(state, e, inputs.Message, program, now),
+            MessageDelivered e => RecordDelivery(state, e, inputs.Message, program, now),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
         };
     }
@@ -105,6 +108,7 @@ public static partial class Decider
         {
             return Draft.Start(MemberState.New(e.MemberId, e.Profile, now), e, now)
                 .GrantSignUpBonus(program)
+                .Welcome(program)
                 .Applied();
         }
 
@@ -136,7 +140,7 @@ public static partial class Decider
         var points = earning.Points;
         var today = program.LocalDate(now);
         var draft = state is null
-            ? Draft.Start(MemberState.New(e.MemberId, e.Profile, now), e, now).GrantSignUpBonus(program)
+            ? Draft.Start(MemberState.New(e.MemberId, e.Profile, now), e, now).GrantSignUpBonus(program).Welcome(program)
             : Draft.Start(state with { Profile = state.Profile.Merge(e.Profile) }, e, now);
 
         // A zero-point order writes no ledger entry, but its record still lets a later refund find it.
@@ -148,6 +152,18 @@ public static partial class Decider
                 ? draft.AddPending(posting with { Reason = reason + Invariant($"; pending until {today.AddDays(program.PendingDays):yyyy-MM-dd}") }, new PendingLot(e.OrderId, today.AddDays(program.PendingDays), points))
                 : draft.Credit(posting, [new LotChange(Lots.ExpiryFor(program, now), points)], program);
             draft = draft.With(s => s with { LifetimeEarned = s.LifetimeEarned + points });
+            if (program.Messaging.PointsEarnedReceipt)
+            {
+                draft = draft.Notify(program, new OutboxMessage
+                {
+                    MessageId = e.EventId + ":earned",
+                    Kind = MessageKinds.PointsEarned,
+                    CreatedAt = now,
+                    Points = points,
+                    Text = Invariant($"order {e.OrderId}"),
+                    Balance = draft.State.Spendable,
+                });
+            }
         }
 
         var firstOrder = draft.State.PaidOrders == 0;
@@ -307,6 +323,17 @@ public static partial class Decider
                 LifetimeRedeemed = s.LifetimeRedeemed + reward.PointsCost,
                 Redemptions = WithCount(s.Redemptions, reward.Id, +1),
             });
+        draft = draft.Notify(program, new OutboxMessage
+        {
+            MessageId = e.EventId + ":receipt",
+            Kind = MessageKinds.RedemptionReceipt,
+            CreatedAt = now,
+            Points = reward.PointsCost,
+            Text = reward.Name,
+            Code = e.Code,
+            RewardId = reward.Id,
+            Balance = draft.State.Spendable,
+        });
         return draft.Applied(redemption: new RedemptionRecord
         {
             RequestId = e.RequestId,
@@ -403,6 +430,11 @@ public static partial class Decider
         if (inputs.Redemption is { } redemption && redemption.RequestId != requestId)
         {
             throw new ArgumentException($"Redemption record '{redemption.RequestId}' given for an event about request '{requestId}'.", nameof(inputs));
+        }
+
+        if (inputs.Message is { } message && message.MessageId != MessageNeeded(evt))
+        {
+            throw new ArgumentException($"Message '{message.MessageId}' given for an event about message '{MessageNeeded(evt)}'.", nameof(inputs));
         }
     }
 

@@ -66,7 +66,8 @@ public enum DecisionOutcome
 }
 
 /// <summary>Rows besides the state row that a decision may need, read by key before deciding.</summary>
-public sealed record DecisionInputs(OrderRecord? Order = null, RedemptionRecord? Redemption = null)
+/// <param name="Message">The outbox message a dispatch event is about (<see cref="Decider.MessageNeeded"/>).</param>
+public sealed record DecisionInputs(OrderRecord? Order = null, RedemptionRecord? Redemption = null, OutboxMessage? Message = null)
 {
     /// <summary>No extra rows.</summary>
     public static DecisionInputs None { get; } = new();

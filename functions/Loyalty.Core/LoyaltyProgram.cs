@@ -150,6 +150,9 @@ public sealed record LoyaltyProgram
     /// <summary>Earning promotions, applied in this order (see <see cref="Earning"/>).</summary>
     public IReadOnlyList<Promotion> Promotions { get; init; } = [];
 
+    /// <summary>How messages to members go out: categories, quiet hours, cap, retries, channels.</summary>
+    public MessagingRules Messaging { get; init; } = new();
+
     /// <summary>The program that the demo and the local run use.</summary>
     public static LoyaltyProgram Demo { get; } = new()
     {

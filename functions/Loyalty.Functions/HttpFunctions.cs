@@ -1,4 +1,5 @@
 using Loyalty.App.Http;
+using Loyalty.App.Messaging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -10,7 +11,7 @@ namespace Loyalty.Functions;
 /// Routes carry the <c>api/</c> prefix themselves (host.json's routePrefix is empty) because the
 /// Functions host refuses routes that start with <c>admin</c>, and the API has <c>/api/admin/...</c>.
 /// </summary>
-public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers program, MemberHandlers members, JobHandlers jobs)
+public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers program, MemberHandlers members, JobHandlers jobs, MessageHandlers messages)
 {
     [Function("ShopifyWebhook")]
     public Task<IResult> ShopifyWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/shopify")] HttpRequest request, CancellationToken ct) =>
@@ -51,4 +52,20 @@ public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers prog
     [Function("RunJob")]
     public Task<IResult> RunJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/jobs/{job}/runs")] HttpRequest request, string job, CancellationToken ct) =>
         jobs.RunAsync(request, job, ct);
+
+    [Function("UnsubscribePage")]
+    public IResult UnsubscribePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/messages/unsubscribe")] HttpRequest request) =>
+        messages.UnsubscribePage(request);
+
+    [Function("Unsubscribe")]
+    public Task<IResult> Unsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/messages/unsubscribe")] HttpRequest request, CancellationToken ct) =>
+        messages.UnsubscribeAsync(request, ct);
+
+    [Function("SetConsent")]
+    public Task<IResult> SetConsent([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/members/{memberId}/consent")] HttpRequest request, string memberId, CancellationToken ct) =>
+        messages.SetConsentAsync(request, memberId, ct);
+
+    [Function("PreviewMessage")]
+    public Task<IResult> PreviewMessage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/members/{memberId}/messages/{messageId}/preview")] HttpRequest request, string memberId, string messageId, CancellationToken ct) =>
+        messages.PreviewAsync(request, memberId, messageId, ct);
 }

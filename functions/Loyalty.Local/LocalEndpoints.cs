@@ -1,6 +1,7 @@
 using Loyalty.App;
 using Loyalty.App.Configuration;
 using Loyalty.App.Http;
+using Loyalty.App.Messaging;
 using Microsoft.Extensions.Options;
 
 namespace Loyalty.Local;
@@ -63,6 +64,10 @@ public static class LocalEndpoints
         "UseBenefit" => (HttpRequest r, string memberId, string benefitId, MemberHandlers h, CancellationToken ct) => h.UseBenefitAsync(r, memberId, benefitId, ct),
         "GetMemberMessages" => (HttpRequest r, string memberId, MemberHandlers h, CancellationToken ct) => h.GetMessagesAsync(r, memberId, ct),
         "RunJob" => (HttpRequest r, string job, JobHandlers h, CancellationToken ct) => h.RunAsync(r, job, ct),
+        "UnsubscribePage" => (HttpRequest r, MessageHandlers h) => h.UnsubscribePage(r),
+        "Unsubscribe" => (HttpRequest r, MessageHandlers h, CancellationToken ct) => h.UnsubscribeAsync(r, ct),
+        "SetConsent" => (HttpRequest r, string memberId, MessageHandlers h, CancellationToken ct) => h.SetConsentAsync(r, memberId, ct),
+        "PreviewMessage" => (HttpRequest r, string memberId, string messageId, MessageHandlers h, CancellationToken ct) => h.PreviewAsync(r, memberId, messageId, ct),
         _ => throw new InvalidOperationException($"Route {name} has no local handler."),
     };
 }

@@ -77,11 +77,11 @@ public static class ProgramSettings
     /// <summary>Reads and validates the program; throws naming every bad setting.</summary>
     public static LoyaltyProgram ReadValidated(IConfiguration configuration)
     {
-        var program = Read(configuration);
-        var errors = program.Validate();
+        var program = Read(configuration) with { Messaging = Messaging.MessagingSettings.ReadRules(configuration) };
+        var errors = program.Validate().Select(e => Section + ":" + e).Concat(program.Messaging.Validate().Select(e => "Loyalty:" + e)).ToList();
         return errors.Count == 0
             ? program
-            : throw new InvalidOperationException("Invalid program settings: " + string.Join(" ", errors.Select(e => Section + ":" + e)));
+            : throw new InvalidOperationException("Invalid program settings: " + string.Join(" ", errors));
     }
 
     private sealed class Dto

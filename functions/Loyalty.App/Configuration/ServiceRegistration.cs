@@ -1,6 +1,7 @@
 using Loyalty.App.Http;
 using Loyalty.App.Intake;
 using Loyalty.App.Jobs;
+using Loyalty.App.Messaging;
 using Loyalty.App.Processing;
 using Loyalty.Storage;
 using Microsoft.Extensions.Configuration;
@@ -49,7 +50,24 @@ public static class ServiceRegistration
         services.AddSingleton<WebhookHandlers>();
         services.AddSingleton<ProgramHandlers>();
         services.AddSingleton<MemberHandlers>();
+        AddMessaging(services, configuration);
         return services;
+    }
+
+    // Messages: the due index, the dispatcher, the two channels and the member's routes.
+    private static void AddMessaging(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
+        services.AddOptions<MessageWebhookOptions>().Bind(configuration.GetSection(MessageWebhookOptions.Section)).ValidateOnStart();
+        services.AddOptions<MessagingOptions>().Bind(configuration.GetSection(MessagingOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MessagingOptions>>(sp => new ListValidator<MessagingOptions>(o =>
+            o.Validate(sp.GetRequiredService<IOptions<SmtpOptions>>().Value, sp.GetRequiredService<IOptions<MessageWebhookOptions>>().Value)));
+        services.AddSingleton<OutboxIndex>();
+        services.AddSingleton<MessageRenderer>();
+        services.AddSingleton<SmtpChannel>();
+        services.AddSingleton<WebhookChannel>();
+        services.AddSingleton<MessageDispatcher>();
+        services.AddSingleton<MessageHandlers>();
     }
 
     // The queue name comes from the top-level EventsQueue setting, the one the function app's

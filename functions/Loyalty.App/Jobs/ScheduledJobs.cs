@@ -40,7 +40,7 @@ public sealed class ScheduledJobs(ScheduleIndex index, EventQueue queue, Loyalty
     public const int FirstRunLookbackDays = 7;
 
     /// <summary>The job names (the timers of <see cref="HostContract"/>).</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. HostContract.Timers.Select(t => t.Name)];
+    public static IReadOnlyList<string> Names { get; } = [.. HostContract.Timers.Select(t => t.Name).Where(n => n != Messaging.MessageDispatcher.Job)];
 
     /// <summary>Runs <paramref name="job"/> as of <paramref name="at"/>.</summary>
     public async Task<JobRun> RunAsync(string job, DateTimeOffset at, CancellationToken ct)

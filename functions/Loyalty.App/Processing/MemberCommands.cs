@@ -21,6 +21,7 @@ public sealed class MemberCommands(
     MemberStore store,
     OrderIndex orders,
     ScheduleIndex schedule,
+    OutboxIndex outbox,
     EventQueue queue,
     LoyaltyProgram program,
     IOptions<ProcessingOptions> options,
@@ -44,7 +45,7 @@ public sealed class MemberCommands(
         var maxAttempts = options.Value.MaxConflictRetries;
         for (var attempt = 1; ; attempt++)
         {
-            var loaded = await store.LoadAsync(evt.MemberId, orderToRead, redemptionId, ct);
+            var loaded = await store.LoadAsync(evt.MemberId, orderToRead, redemptionId, Decider.MessageNeeded(evt), ct);
             var decision = Decider.Decide(loaded.State, evt, loaded.Inputs, program, clock.GetUtcNow());
             if (decision.Outcome != DecisionOutcome.Applied)
             {
@@ -55,6 +56,7 @@ public sealed class MemberCommands(
             // the commit made due, and a follow-up waits for this event's marker (see
             // EventMessageHandler), so a commit that fails leaves only harmless traces.
             await schedule.AddAsync(evt.MemberId, Schedule.Added(loaded.State, decision.State), ct);
+            await outbox.AddAsync(evt.MemberId, decision.Messages, ct);
             if (decision.FollowUps.Count > 0)
             {
                 await queue.SendAsync(decision.FollowUps, ct);
