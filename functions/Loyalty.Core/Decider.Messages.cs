@@ -69,7 +69,7 @@ public static partial class Decider
                 return draft.Message(Finish(m, MessageStatuses.Skipped, "the weekly marketing cap is 0")).Applied();
             }
 
-            var at = rules.QuietHours.NextAllowed(capFreesAt.Value, program.Zone);
+            var at = MessagingRules.ImmediateKinds.Contains(m.Kind, StringComparer.Ordinal) ? capFreesAt.Value : rules.QuietHours.NextAllowed(capFreesAt.Value, program.Zone);
             if (at > now)
             {
                 var why = capFreesAt > now ? "weekly marketing cap" : "quiet hours";

@@ -102,6 +102,12 @@ public sealed record MessagingRules
     /// <summary>The outbound webhook is on (a URL is set).</summary>
     public bool Webhook { get; init; }
 
+    /// <summary>
+    /// Kinds that answer something the member just did (a redemption, an order, joining): sent at
+    /// once, even in quiet hours. Every other kind waits for quiet hours to end.
+    /// </summary>
+    public static IReadOnlyList<string> ImmediateKinds { get; } = [MessageKinds.RedemptionReceipt, MessageKinds.PointsEarned, MessageKinds.Welcome];
+
     /// <summary>The category of <paramref name="kind"/>.</summary>
     public string CategoryOf(string kind) =>
         MarketingKinds.Contains(kind, StringComparer.Ordinal) ? MessageCategories.Marketing : MessageCategories.Service;

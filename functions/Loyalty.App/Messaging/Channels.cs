@@ -48,7 +48,6 @@ public sealed class SmtpChannel(IOptions<SmtpOptions> options, ILogger<SmtpChann
         };
         mail.From.Add(new MailboxAddress(o.FromName ?? string.Empty, from));
         mail.To.Add(new MailboxAddress(outgoing.FirstName ?? string.Empty, outgoing.Email ?? "member@invalid"));
-        mail.Headers.Add("Content-Language", outgoing.Rendered.Language);
         mail.Headers.Add("X-Loyalty-Kind", outgoing.Message.Kind);
         if (outgoing.Rendered.UnsubscribeUrl is { } unsubscribe)
         {
@@ -58,6 +57,9 @@ public sealed class SmtpChannel(IOptions<SmtpOptions> options, ILogger<SmtpChann
         }
 
         mail.Body = new BodyBuilder { TextBody = outgoing.Rendered.Text, HtmlBody = outgoing.Rendered.Html }.ToMessageBody();
+
+        // A MIME entity header: MimeKit keeps it on the body, where mail clients read it.
+        mail.Body.Headers.Add("Content-Language", outgoing.Rendered.Language);
         return mail;
     }
 

@@ -119,6 +119,7 @@ public sealed class MessageHandlers(
         var rendered = renderer.Render(state, message, now);
         var mail = email.Build(new Outgoing(Outbox.DeliveryId(memberId, messageId), memberId, message, rendered, Outbox.WorkingEmail(state), state.Profile.FirstName, now));
         var headers = mail.Headers
+            .Concat(mail.Body?.Headers ?? [])
             .Where(h => h.Field is "Message-Id" or "Subject" or "Content-Language" or "List-Unsubscribe" or "List-Unsubscribe-Post" or "X-Loyalty-Kind")
             .ToDictionary(h => h.Field, h => h.Value, StringComparer.OrdinalIgnoreCase);
         return Results.Json(new PreviewView(memberId, messageId, message.Kind, message.Category, message.Status, rendered.Language, rendered.Subject, rendered.Text, rendered.Html, headers), EventEnvelope.Json);
