@@ -38,12 +38,18 @@ param wooCommercePreviousWebhookSecret string
 @secure()
 param smtpPassword string
 
+@secure()
+param messageWebhookSecret string
+
+@secure()
+param messagingLinkSecret string
+
 @description('Write a random value into every secret given empty (the first plain deployment); a later run with it replaces the secrets set since.')
 param createMissingSecrets bool = false
 
 @secure()
 @description('Random material for the secrets createMissingSecrets writes, 72 characters (two GUIDs, 244 random bits) per secret. Never pass it.')
-param randomness string = '${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}'
+param randomness string = '${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}'
 
 @description('Refuse public network access except from allowedIpAddresses; the app reaches the vault through its private endpoint (core/network.bicep).')
 param privateNetworking bool = false
@@ -67,10 +73,12 @@ var names = {
   wooCommerceWebhookSecret: 'woocommerce-webhook-secret'
   wooCommercePreviousWebhookSecret: 'woocommerce-webhook-secret-previous'
   smtpPassword: 'smtp-password'
+  messageWebhookSecret: 'message-webhook-secret'
+  messagingLinkSecret: 'messaging-link-secret'
 }
 
 // The i-th random value: two GUIDs without their dashes, 64 hexadecimal characters.
-var random = [for i in range(0, 9): replace(substring(randomness, i * 72, 72), '-', '')]
+var random = [for i in range(0, 11): replace(substring(randomness, i * 72, 72), '-', '')]
 
 // The app refuses a key or secret under 16 bytes, and azd's secretOrRandomPassword generates 15
 // characters: each secret below is written with random characters after a shorter value (an
@@ -174,6 +182,22 @@ resource smtpPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if 
   }
 }
 
+resource messageWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(messageWebhookSecret) || createMissingSecrets) {
+  parent: vault
+  name: names.messageWebhookSecret
+  properties: {
+    value: length(messageWebhookSecret) < 16 ? '${messageWebhookSecret}${random[9]}' : messageWebhookSecret
+  }
+}
+
+resource messagingLinkSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(messagingLinkSecret) || createMissingSecrets) {
+  parent: vault
+  name: names.messagingLinkSecret
+  properties: {
+    value: length(messagingLinkSecret) < 16 ? '${messagingLinkSecret}${random[10]}' : messagingLinkSecret
+  }
+}
+
 output name string = vault.name
 output id string = vault.id
 
@@ -188,4 +212,6 @@ output secretUris object = {
   wooCommerceWebhookSecret: '${vault.properties.vaultUri}secrets/${names.wooCommerceWebhookSecret}'
   wooCommercePreviousWebhookSecret: '${vault.properties.vaultUri}secrets/${names.wooCommercePreviousWebhookSecret}'
   smtpPassword: '${vault.properties.vaultUri}secrets/${names.smtpPassword}'
+  messageWebhookSecret: '${vault.properties.vaultUri}secrets/${names.messageWebhookSecret}'
+  messagingLinkSecret: '${vault.properties.vaultUri}secrets/${names.messagingLinkSecret}'
 }

@@ -186,6 +186,10 @@ public sealed class BadInputTests(HostileFixture service, ITestOutputHelper outp
             ["AdjustPoints"] = (() => Admin(HttpMethod.Post, $"api/admin/members/{rich}/adjustments", new { points = 0, reason = "route test" }), HttpStatusCode.BadRequest, "/problems/invalid-field#points"),
             ["UseBenefit"] = (() => Admin(HttpMethod.Post, $"api/members/{rich}/benefits/no-such-benefit/uses", new { requestId = "route-1" }), HttpStatusCode.NotFound, "/problems/unknown-benefit"),
             ["RunJob"] = (() => Admin(HttpMethod.Post, "api/admin/jobs/NoSuchJob/runs", null), HttpStatusCode.NotFound, "/problems/unknown-job"),
+            ["UnsubscribePage"] = (() => new HttpRequestMessage(HttpMethod.Get, $"api/messages/unsubscribe?m={rich}&t={new string('0', 32)}"), HttpStatusCode.NotFound, "/problems/invalid-link"),
+            ["Unsubscribe"] = (() => new HttpRequestMessage(HttpMethod.Post, $"api/messages/unsubscribe?m={rich}&t={new string('0', 32)}"), HttpStatusCode.NotFound, "/problems/invalid-link"),
+            ["SetConsent"] = (() => Admin(HttpMethod.Put, $"api/members/{rich}/consent", new { }), HttpStatusCode.BadRequest, "/problems/invalid-field#marketing"),
+            ["PreviewMessage"] = (() => Admin(HttpMethod.Get, $"api/admin/members/{rich}/messages/no-such-message/preview", null), HttpStatusCode.NotFound, "/problems/message-not-found"),
         };
 
         Assert.Equal(HostContract.HttpRoutes.Select(r => r.Name).Order(StringComparer.Ordinal), expected.Keys.Order(StringComparer.Ordinal));

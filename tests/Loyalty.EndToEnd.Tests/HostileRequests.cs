@@ -206,12 +206,24 @@ public static class HostileRequests
         Add("RunJob", "admin key in the query string", unauthorised, 1, (r, i) => Post(AdminKeyInQuery($"api/admin/jobs/{Pick(r, Jobs)}/runs"), null, key: null));
         Add("RunJob", "unknown job", [404], 1, (r, i) => Post($"api/admin/jobs/{Uri.EscapeDataString(Pick(r, ["expirepoints", "Nope", "ExpirePoints ", "..", "%00"]))}/runs", null));
 
-        // Wrong methods on real routes.
+        // Messages: forged unsubscribe links, consent without a key or a body, previews of nothing.
+        Add("UnsubscribePage", "forged or missing link", [404], 1, (r, i) => Get($"api/messages/unsubscribe{Pick(r, ["", $"?m={Rich}", $"?m={Rich}&t={new string('0', 32)}", "?m=%2e%2e&t=x", $"?m={Rich}&t={new string('a', 1000)}"])}", key: null));
+        Add("Unsubscribe", "forged or missing link", [404], 1, (r, i) => Post($"api/messages/unsubscribe{Pick(r, ["", $"?m={Rich}", $"?m={Rich}&t={new string('0', 32)}", $"?m={Uri.EscapeDataString(Pick(r, HostileIds))}&t=0"])}", "List-Unsubscribe=One-Click", key: null));
+        Add("SetConsent", "wrong key", unauthorised, 1, (r, i) => Put($"api/members/{Rich}/consent", Json(new { marketing = false }), key: r.Next(2) == 0 ? false : null));
+        Add("SetConsent", "hostile member id", badPathId, 1, (r, i) => Put($"api/members/{Uri.EscapeDataString(Pick(r, HostileIds))}/consent", Json(new { marketing = false })));
+        Add("SetConsent", "bad body", refused, 1, (r, i) => Put($"api/members/{Rich}/consent", Pick(r, ["{", "{}", "{\"marketing\":\"no\"}", "[]", "{\"marketing\":null}"])));
+        Add("SetConsent", "unknown member", [404], 1, (r, i) => Put($"api/members/hx-nobody-{i}/consent", Json(new { marketing = true })));
+        Add("PreviewMessage", "wrong key", unauthorised, 1, (r, i) => Get($"api/admin/members/{Rich}/messages/x/preview", key: r.Next(2) == 0 ? false : null));
+        Add("PreviewMessage", "unknown member or message", [404], 1, (r, i) => Get($"api/admin/members/{Pick(r, [Rich, "hx-nobody-" + i])}/messages/no-such-message-{i}/preview", key: true));
+        Add("PreviewMessage", "hostile message id", badPathId, 1, (r, i) => Get($"api/admin/members/{Rich}/messages/{Uri.EscapeDataString(Pick(r, HostileIds))}/preview", key: true));
+
+        // Wrong methods on real routes (a method another route serves on the same path is not wrong).
         Add("*", "wrong method", [405], 1, (r, i) =>
         {
             var route = HostContract.HttpRoutes[r.Next(HostContract.HttpRoutes.Count)];
             var path = Fill(route.Template);
-            var method = Pick(r, route.Method == "GET" ? ["POST", "DELETE", "PUT"] : ["GET", "DELETE", "PUT", "PATCH"]);
+            var served = HostContract.HttpRoutes.Where(x => x.Template == route.Template).Select(x => x.Method).ToHashSet(StringComparer.Ordinal);
+            var method = Pick(r, [.. new[] { "GET", "POST", "DELETE", "PUT", "PATCH" }.Where(m => !served.Contains(m))]);
             return () => WithKey(new HttpRequestMessage(new HttpMethod(method), $"api/{path}"), true);
         });
 
@@ -222,7 +234,8 @@ public static class HostileRequests
     public static string Fill(string template) => template
         .Replace("{memberId}", Rich, StringComparison.Ordinal)
         .Replace("{benefitId}", "free-delivery", StringComparison.Ordinal)
-        .Replace("{job}", "ExpirePoints", StringComparison.Ordinal);
+        .Replace("{job}", "ExpirePoints", StringComparison.Ordinal)
+        .Replace("{messageId}", "no-such-message", StringComparison.Ordinal);
 
     private static Func<HttpRequestMessage> Shopify(string? topic, string body, string sign = "ok") => () =>
     {
@@ -285,6 +298,10 @@ public static class HostileRequests
 
     private static Func<HttpRequestMessage> Post(string path, string? body, bool? key = true) => () => WithKey(
         new HttpRequestMessage(HttpMethod.Post, WrongKey(path, key)) { Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json") },
+        key);
+
+    private static Func<HttpRequestMessage> Put(string path, string? body, bool? key = true) => () => WithKey(
+        new HttpRequestMessage(HttpMethod.Put, WrongKey(path, key)) { Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json") },
         key);
 
     private static HttpRequestMessage WithKey(HttpRequestMessage request, bool? key)

@@ -411,8 +411,10 @@ public sealed class MemberStoreTests(AzuriteFixture fixture) : IClassFixture<Azu
         Assert.Equal(expected.Pending, actual.Pending);
         Assert.Equal(expected.Qualifying, actual.Qualifying);
         Assert.Equal(expected.BenefitUses.OrderBy(p => p.Key, StringComparer.Ordinal), actual.BenefitUses.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.MarketingSentAt, actual.MarketingSentAt);
         Assert.Equal(expected, actual with
         {
+            MarketingSentAt = expected.MarketingSentAt,
             Lots = expected.Lots,
             Redemptions = expected.Redemptions,
             Pending = expected.Pending,

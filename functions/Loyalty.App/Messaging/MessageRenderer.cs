@@ -51,7 +51,7 @@ public sealed class MessageRenderer(IOptions<MessagingOptions> options, LoyaltyP
             ["offer"] = message.Text ?? string.Empty,
             ["reward"] = message.Text ?? string.Empty,
             ["code"] = message.Code ?? string.Empty,
-            ["shopName"] = o.ShopName,
+            ["shopName"] = ShopName,
         };
 
         var marketing = message.Category == MessageCategories.Marketing;
@@ -66,8 +66,8 @@ public sealed class MessageRenderer(IOptions<MessagingOptions> options, LoyaltyP
             html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{WebUtility.HtmlEncode(page)}\">{(zh ? "查看我的积分" : "See your points")}</a></p>");
         }
 
-        text.AppendLine(o.ShopName);
-        html.Append("<hr><p>").Append(WebUtility.HtmlEncode(o.ShopName));
+        text.AppendLine(ShopName);
+        html.Append("<hr><p>").Append(WebUtility.HtmlEncode(ShopName));
         if (!string.IsNullOrWhiteSpace(o.ShopAddress))
         {
             text.AppendLine(o.ShopAddress);
@@ -84,13 +84,15 @@ public sealed class MessageRenderer(IOptions<MessagingOptions> options, LoyaltyP
         return new RenderedMessage(language, subject, html.ToString(), text.ToString(), unsubscribe, page);
     }
 
+    private string ShopName => string.IsNullOrWhiteSpace(options.Value.ShopName) ? "Our shop" : options.Value.ShopName;
+
     /// <summary>The signed unsubscribe link of a member; null without a public address or link key.</summary>
     public string? UnsubscribeUrl(string memberId)
     {
         var o = options.Value;
-        return o.PublicBaseUrl is null || string.IsNullOrEmpty(o.LinkSecret)
+        return string.IsNullOrWhiteSpace(o.PublicBaseUrl) || string.IsNullOrEmpty(o.LinkSecret)
             ? null
-            : $"{o.PublicBaseUrl.ToString().TrimEnd('/')}/api/messages/unsubscribe?m={Uri.EscapeDataString(memberId)}&t={UnsubscribeToken(memberId)}";
+            : $"{o.PublicBaseUrl.TrimEnd('/')}/api/messages/unsubscribe?m={Uri.EscapeDataString(memberId)}&t={UnsubscribeToken(memberId)}";
     }
 
     /// <summary>The token of a member's unsubscribe link: HMAC-SHA256 of the member id with the link key, 32 hex digits.</summary>
@@ -104,13 +106,13 @@ public sealed class MessageRenderer(IOptions<MessagingOptions> options, LoyaltyP
     private string? MemberPageUrl(string memberId, DateTimeOffset now)
     {
         var o = options.Value;
-        if (o.MemberPageUrl is null || string.IsNullOrEmpty(o.LinkSecret))
+        if (string.IsNullOrWhiteSpace(o.MemberPageUrl) || string.IsNullOrEmpty(o.LinkSecret))
         {
             return null;
         }
 
         var expires = now.AddDays(o.MemberPageLinkDays).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var separator = string.IsNullOrEmpty(o.MemberPageUrl.Query) ? "?" : "&";
+        var separator = o.MemberPageUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?";
         return $"{o.MemberPageUrl}{separator}member={Uri.EscapeDataString(memberId)}&expires={expires}&signature={Sign($"member|{memberId}|{expires}")}";
     }
 

@@ -47,8 +47,8 @@ public sealed class MessageWebhookOptions
     /// <summary>Configuration section.</summary>
     public const string Section = "Loyalty:MessageWebhook";
 
-    /// <summary>Where each message is POSTed as JSON.</summary>
-    public Uri? Url { get; set; }
+    /// <summary>Where each message is POSTed as JSON (an absolute http(s) URL; empty: the webhook is off).</summary>
+    public string? Url { get; set; }
 
     /// <summary>The key of <c>X-Loyalty-Signature: sha256=&lt;hex HMAC-SHA256 of the body&gt;</c>.</summary>
     public string? Secret { get; set; }
@@ -67,13 +67,13 @@ public sealed class MessagingOptions
     public string? ShopAddress { get; set; }
 
     /// <summary>The address members reach this service at (the unsubscribe link), e.g. <c>https://loyalty-app.azurewebsites.net</c>.</summary>
-    public Uri? PublicBaseUrl { get; set; }
+    public string? PublicBaseUrl { get; set; }
 
     /// <summary>The key that signs unsubscribe links.</summary>
     public string? LinkSecret { get; set; }
 
     /// <summary>The member's own page on the shop's site, if there is one; the link carries the member id, an expiry and a signature.</summary>
-    public Uri? MemberPageUrl { get; set; }
+    public string? MemberPageUrl { get; set; }
 
     /// <summary>Days a member-page link stays valid.</summary>
     public int MemberPageLinkDays { get; set; } = 30;
@@ -114,17 +114,21 @@ public sealed class MessagingOptions
             errors.Add($"{SmtpOptions.Section}:Port: 1 to 65535.");
         }
 
-        if (webhook.Url is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("https" or "http")))
+        var hook = !string.IsNullOrWhiteSpace(webhook.Url);
+        foreach (var (setting, value) in new[] { (MessageWebhookOptions.Section + ":Url", webhook.Url), (Section + ":PublicBaseUrl", PublicBaseUrl), (Section + ":MemberPageUrl", MemberPageUrl) })
         {
-            errors.Add($"{MessageWebhookOptions.Section}:Url: an absolute http(s) URL.");
+            if (!string.IsNullOrWhiteSpace(value) && !IsHttpUrl(value))
+            {
+                errors.Add($"{setting}: an absolute http(s) URL.");
+            }
         }
 
-        if (webhook.Url is not null && !SecretRules.IsUsable(webhook.Secret))
+        if (hook && !SecretRules.IsUsable(webhook.Secret))
         {
             errors.Add($"{MessageWebhookOptions.Section}:Secret: required when {MessageWebhookOptions.Section}:Url is set.");
         }
 
-        if ((email || webhook.Url is not null) && (PublicBaseUrl is null || !SecretRules.IsUsable(LinkSecret)))
+        if ((email || hook) && (string.IsNullOrWhiteSpace(PublicBaseUrl) || !SecretRules.IsUsable(LinkSecret)))
         {
             errors.Add($"{Section}:PublicBaseUrl and {Section}:LinkSecret: required when a channel is on (every marketing message carries an unsubscribe link).");
         }
@@ -146,6 +150,9 @@ public sealed class MessagingOptions
 
         return errors;
     }
+
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http";
 }
 
 /// <summary>One template: subject, HTML and plain text, with <c>{{placeholders}}</c>.</summary>
