@@ -46,6 +46,8 @@ public static class HostContract
         new("UseBenefit", "POST", "members/{memberId}/benefits/{benefitId}/uses"),
         new("GetMemberMessages", "GET", "members/{memberId}/messages"),
         new("RunJob", "POST", "admin/jobs/{job}/runs"),
+        new("ListPoison", "GET", "admin/poison"),
+        new("ReplayPoison", "POST", "admin/poison/replays"),
     ];
 
     /// <summary>Every queue trigger.</summary>

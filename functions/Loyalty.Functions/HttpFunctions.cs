@@ -1,4 +1,5 @@
 using Loyalty.App.Http;
+using Loyalty.App.Operations;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -10,7 +11,7 @@ namespace Loyalty.Functions;
 /// Routes carry the <c>api/</c> prefix themselves (host.json's routePrefix is empty) because the
 /// Functions host refuses routes that start with <c>admin</c>, and the API has <c>/api/admin/...</c>.
 /// </summary>
-public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers program, MemberHandlers members, JobHandlers jobs)
+public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers program, MemberHandlers members, JobHandlers jobs, OperatorHandlers operators)
 {
     [Function("ShopifyWebhook")]
     public Task<IResult> ShopifyWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/shopify")] HttpRequest request, CancellationToken ct) =>
@@ -51,4 +52,12 @@ public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers prog
     [Function("RunJob")]
     public Task<IResult> RunJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/jobs/{job}/runs")] HttpRequest request, string job, CancellationToken ct) =>
         jobs.RunAsync(request, job, ct);
+
+    [Function("ListPoison")]
+    public Task<IResult> ListPoison([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/poison")] HttpRequest request, CancellationToken ct) =>
+        operators.ListPoisonAsync(request, ct);
+
+    [Function("ReplayPoison")]
+    public Task<IResult> ReplayPoison([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/poison/replays")] HttpRequest request, CancellationToken ct) =>
+        operators.ReplayPoisonAsync(request, ct);
 }

@@ -1,6 +1,7 @@
 using Loyalty.App;
 using Loyalty.App.Configuration;
 using Loyalty.App.Http;
+using Loyalty.App.Operations;
 using Microsoft.Extensions.Options;
 
 namespace Loyalty.Local;
@@ -63,6 +64,8 @@ public static class LocalEndpoints
         "UseBenefit" => (HttpRequest r, string memberId, string benefitId, MemberHandlers h, CancellationToken ct) => h.UseBenefitAsync(r, memberId, benefitId, ct),
         "GetMemberMessages" => (HttpRequest r, string memberId, MemberHandlers h, CancellationToken ct) => h.GetMessagesAsync(r, memberId, ct),
         "RunJob" => (HttpRequest r, string job, JobHandlers h, CancellationToken ct) => h.RunAsync(r, job, ct),
+        "ListPoison" => (HttpRequest r, OperatorHandlers h, CancellationToken ct) => h.ListPoisonAsync(r, ct),
+        "ReplayPoison" => (HttpRequest r, OperatorHandlers h, CancellationToken ct) => h.ReplayPoisonAsync(r, ct),
         _ => throw new InvalidOperationException($"Route {name} has no local handler."),
     };
 }

@@ -1,6 +1,7 @@
 using Loyalty.App.Http;
 using Loyalty.App.Intake;
 using Loyalty.App.Jobs;
+using Loyalty.App.Operations;
 using Loyalty.App.Processing;
 using Loyalty.Storage;
 using Microsoft.Extensions.Configuration;
@@ -45,10 +46,13 @@ public static class ServiceRegistration
         services.AddSingleton<JobHandlers>();
         services.AddSingleton<EventQueue>();
         services.AddSingleton<MemberCommands>();
+        services.AddMetrics();
+        services.AddSingleton<ProcessingMetrics>();
         services.AddSingleton<EventMessageHandler>();
         services.AddSingleton<WebhookHandlers>();
         services.AddSingleton<ProgramHandlers>();
         services.AddSingleton<MemberHandlers>();
+        services.AddSingleton<OperatorHandlers>();
         return services;
     }
 

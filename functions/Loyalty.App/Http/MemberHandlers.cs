@@ -21,6 +21,7 @@ public sealed class MemberHandlers(
     private const int MaxJsonBody = 16 * 1024;
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
+    private const int RetryAfterSeconds = 1;
 
     /// <summary><c>GET /api/members/{memberId}</c>: profile, balance, lots and a page of history, newest first.</summary>
     public async Task<IResult> GetAsync(HttpRequest request, string memberId, CancellationToken ct)
@@ -89,7 +90,11 @@ public sealed class MemberHandlers(
         }
 
         var evt = new RedemptionRequested($"redeem:{memberId}:{body.RequestId}", memberId, clock.GetUtcNow(), body.RequestId!, body.RewardId!, NewCode());
-        var result = await commands.ApplyAsync(evt, ct);
+        if (await ApplyAsync(evt, ct) is not { } result)
+        {
+            return Busy(memberId);
+        }
+
         switch (result.Outcome)
         {
             case DecisionOutcome.Applied or DecisionOutcome.AlreadyApplied when result.Decision.Redemption is { } redemption:
@@ -109,7 +114,7 @@ public sealed class MemberHandlers(
     }
 
     /// <summary>
-    /// <c>POST /api/admin/members/{memberId}/adjustments</c> <c>{ points, reason, actor?, requestId? }</c>:
+    /// <c>POST /api/admin/members/{memberId}/adjustments</c> <c>{ points, reason, requestId, actor? }</c>:
     /// adds or removes points, recorded with the reason and who did it.
     /// </summary>
     public async Task<IResult> AdjustAsync(HttpRequest request, string memberId, CancellationToken ct)
@@ -141,14 +146,19 @@ public sealed class MemberHandlers(
             return Problems.Invalid("actor", "actor is at most 100 characters.");
         }
 
-        if (body.RequestId is not null && !Keys.IsValidRequestId(body.RequestId))
+        // Required, so that a retried adjustment (a timeout, a double click) is applied once.
+        if (!Keys.IsValidRequestId(body.RequestId))
         {
-            return Problems.InvalidId("requestId", rule: Keys.Rule(Keys.MaxRequestIdLength));
+            return Problems.InvalidId("requestId", "required, unique per adjustment", Keys.Rule(Keys.MaxRequestIdLength));
         }
 
-        var requestId = body.RequestId ?? Guid.NewGuid().ToString("N");
+        var requestId = body.RequestId!;
         var evt = new PointsAdjusted($"adjust:{memberId}:{requestId}", memberId, clock.GetUtcNow(), body.Points.Value, body.Reason, actor);
-        var result = await commands.ApplyAsync(evt, ct);
+        if (await ApplyAsync(evt, ct) is not { } result)
+        {
+            return Busy(memberId);
+        }
+
         return result.Outcome switch
         {
             DecisionOutcome.Applied => Results.Json(new AdjustmentView(requestId, body.Points.Value, result.State!.Balance, result.State.Debt), EventEnvelope.Json, statusCode: StatusCodes.Status201Created),
@@ -191,7 +201,10 @@ public sealed class MemberHandlers(
         }
 
         var evt = new BenefitUsed($"benefit:{memberId}:{benefitId}:{body.RequestId}", memberId, clock.GetUtcNow(), body.RequestId!, benefitId, body.Note);
-        var result = await commands.ApplyAsync(evt, ct);
+        if (await ApplyAsync(evt, ct) is not { } result)
+        {
+            return Busy(memberId);
+        }
 
         // A repeated request is refused by the rules once it has used up the quota itself; its
         // marker says it is in, so it answers as the first time did.
@@ -223,6 +236,25 @@ public sealed class MemberHandlers(
         }
 
         return Results.Json(new MessagesView(memberId, await store.GetMessagesAsync(memberId, ct)), EventEnvelope.Json);
+    }
+
+    // Null when the member kept changing under every attempt (see MemberCommands): a 503, not a 500.
+    private async Task<ApplyResult?> ApplyAsync(LoyaltyEvent evt, CancellationToken ct)
+    {
+        try
+        {
+            return await commands.ApplyAsync(evt, ct);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return null;
+        }
+    }
+
+    private IResult Busy(string memberId)
+    {
+        logger.LogWarning("Member {MemberId} changed under every commit attempt; answered 503 member-busy", memberId);
+        return Problems.MemberBusy(RetryAfterSeconds);
     }
 
     private BenefitUseResult BenefitUseView(MemberState state, string benefitId, string requestId)

@@ -28,6 +28,7 @@ public sealed class EventMessageHandler(
     OrderIndex orders,
     EventQueue queue,
     IOptions<ProcessingOptions> options,
+    ProcessingMetrics metrics,
     ILogger<EventMessageHandler> logger)
 {
     /// <summary>Handles one delivery of a message (<paramref name="dequeueCount"/> counts from 1).</summary>
@@ -120,6 +121,7 @@ public sealed class EventMessageHandler(
     private async Task<MessageOutcome> PoisonAsync(string body, string error, long dequeueCount, CancellationToken ct)
     {
         await queue.SendToPoisonAsync(body, error, dequeueCount, ct);
+        metrics.Parked();
         logger.LogError("Message parked in the poison queue after {DequeueCount} deliveries: {Reason}", dequeueCount, error);
         return new MessageOutcome.Completed("poisoned");
     }
