@@ -48,6 +48,9 @@ public static class HostContract
         new("RunJob", "POST", "admin/jobs/{job}/runs"),
         new("ListPoison", "GET", "admin/poison"),
         new("ReplayPoison", "POST", "admin/poison/replays"),
+        new("ListHeldEvents", "GET", "admin/held-events"),
+        new("ApproveHeldEvent", "POST", "admin/held-events/{eventId}/approval"),
+        new("RejectHeldEvent", "POST", "admin/held-events/{eventId}/rejection"),
     ];
 
     /// <summary>Every queue trigger.</summary>

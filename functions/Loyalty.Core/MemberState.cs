@@ -72,6 +72,12 @@ public sealed record MemberState
     /// <summary>Whether the referral has paid out (on the first paid order).</summary>
     public bool ReferralRewarded { get; init; }
 
+    /// <summary>The program-local day of the member's last credit (for the per-day credit limit).</summary>
+    public DateOnly? CreditDay { get; init; }
+
+    /// <summary>Points credited on <see cref="CreditDay"/> (see <see cref="CreditLimits"/>).</summary>
+    public long CreditedThatDay { get; init; }
+
     /// <summary>Number of ledger entries written for this member; the next entry gets this + 1.</summary>
     public long LedgerSequence { get; init; }
 

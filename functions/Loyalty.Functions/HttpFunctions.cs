@@ -60,4 +60,16 @@ public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers prog
     [Function("ReplayPoison")]
     public Task<IResult> ReplayPoison([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/poison/replays")] HttpRequest request, CancellationToken ct) =>
         operators.ReplayPoisonAsync(request, ct);
+
+    [Function("ListHeldEvents")]
+    public Task<IResult> ListHeldEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/held-events")] HttpRequest request, CancellationToken ct) =>
+        operators.ListHeldAsync(request, ct);
+
+    [Function("ApproveHeldEvent")]
+    public Task<IResult> ApproveHeldEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/held-events/{eventId}/approval")] HttpRequest request, string eventId, CancellationToken ct) =>
+        operators.ApproveAsync(request, eventId, ct);
+
+    [Function("RejectHeldEvent")]
+    public Task<IResult> RejectHeldEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/held-events/{eventId}/rejection")] HttpRequest request, string eventId, CancellationToken ct) =>
+        operators.RejectAsync(request, eventId, ct);
 }

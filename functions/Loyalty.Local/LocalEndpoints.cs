@@ -66,6 +66,9 @@ public static class LocalEndpoints
         "RunJob" => (HttpRequest r, string job, JobHandlers h, CancellationToken ct) => h.RunAsync(r, job, ct),
         "ListPoison" => (HttpRequest r, OperatorHandlers h, CancellationToken ct) => h.ListPoisonAsync(r, ct),
         "ReplayPoison" => (HttpRequest r, OperatorHandlers h, CancellationToken ct) => h.ReplayPoisonAsync(r, ct),
+        "ListHeldEvents" => (HttpRequest r, OperatorHandlers h, CancellationToken ct) => h.ListHeldAsync(r, ct),
+        "ApproveHeldEvent" => (HttpRequest r, string eventId, OperatorHandlers h, CancellationToken ct) => h.ApproveAsync(r, eventId, ct),
+        "RejectHeldEvent" => (HttpRequest r, string eventId, OperatorHandlers h, CancellationToken ct) => h.RejectAsync(r, eventId, ct),
         _ => throw new InvalidOperationException($"Route {name} has no local handler."),
     };
 }

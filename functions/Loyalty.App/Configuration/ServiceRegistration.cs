@@ -41,6 +41,7 @@ public static class ServiceRegistration
         services.AddSingleton<MemberStore>();
         services.AddSingleton<OrderIndex>();
         services.AddSingleton<DeliveryLog>();
+        services.AddSingleton<HeldEvents>();
         services.AddSingleton<ScheduleIndex>();
         services.AddSingleton<ScheduledJobs>();
         services.AddSingleton<JobHandlers>();

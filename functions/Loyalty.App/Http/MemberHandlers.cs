@@ -164,6 +164,9 @@ public sealed class MemberHandlers(
             DecisionOutcome.Applied => Results.Json(new AdjustmentView(requestId, body.Points.Value, result.State!.Balance, result.State.Debt), EventEnvelope.Json, statusCode: StatusCodes.Status201Created),
             DecisionOutcome.AlreadyApplied => Results.Json(new AdjustmentView(requestId, body.Points.Value, result.State?.Balance ?? 0, result.State?.Debt ?? 0), EventEnvelope.Json, statusCode: StatusCodes.Status200OK),
             DecisionOutcome.Refused => Refused(result.Decision.Refusals),
+
+            // Over the program's credit limits: nothing credited until approved (GET /api/admin/held-events).
+            DecisionOutcome.Held => Results.Json(new HeldAdjustmentView(requestId, body.Points.Value, "held", evt.EventId, result.Decision.Refusals[0].Message), EventEnvelope.Json, statusCode: StatusCodes.Status202Accepted),
             _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} for an adjustment."),
         };
     }
@@ -314,6 +317,9 @@ public sealed class MemberHandlers(
 
     /// <summary>A redemption as the API shows it.</summary>
     public sealed record RedemptionView(string RequestId, string RewardId, string Code, long PointsSpent, long Balance, DateTimeOffset RedeemedAt, bool Reversed);
+
+    /// <summary>An adjustment held over the credit limits, waiting for approval of <paramref name="EventId"/>.</summary>
+    public sealed record HeldAdjustmentView(string RequestId, long Points, string Status, string EventId, string Reason);
 
     /// <summary>An adjustment as the API shows it.</summary>
     public sealed record AdjustmentView(string RequestId, long Points, long Balance, long Debt);

@@ -1,5 +1,6 @@
 using Loyalty.App.Configuration;
 using Loyalty.App.Http;
+using Loyalty.App.Processing;
 using Loyalty.Core;
 using Loyalty.Storage;
 using Microsoft.AspNetCore.Http;
@@ -10,10 +11,19 @@ namespace Loyalty.App.Operations;
 
 /// <summary>
 /// What waits for the operator (admin key): messages parked in the poison queue, listed and
-/// replayed. Nothing parked expires, so nothing a shop sent is lost while nobody looks.
+/// replayed, and events held over the program's credit limits, approved or rejected. Nothing
+/// parked or held expires, so nothing a shop sent is lost while nobody looks.
 /// </summary>
-public sealed class OperatorHandlers(EventQueue queue, IOptions<LoyaltyOptions> options, ILogger<OperatorHandlers> logger)
+public sealed class OperatorHandlers(
+    EventQueue queue,
+    HeldEvents held,
+    MemberCommands commands,
+    IOptions<LoyaltyOptions> options,
+    TimeProvider clock,
+    ILogger<OperatorHandlers> logger)
 {
+    private const int MaxHeldListed = 200;
+
     private const int DefaultReplayMax = 1000;
     private const int MaxReplay = 10_000;
 
@@ -65,7 +75,151 @@ public sealed class OperatorHandlers(EventQueue queue, IOptions<LoyaltyOptions> 
         return Results.Json(replay, EventEnvelope.Json);
     }
 
+    /// <summary><c>GET /api/admin/held-events?status=</c> (<c>pending</c> by default, <c>approved</c>, <c>rejected</c>): up to 200.</summary>
+    public async Task<IResult> ListHeldAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (AdminKey.Refuse(request, options.Value, logger) is { } refused)
+        {
+            return refused;
+        }
+
+        var asked = request.Query["status"].ToString();
+        var status = HeldStatus.Pending;
+        if (asked.Length > 0 && (!Enum.TryParse(asked, ignoreCase: true, out status) || !Enum.IsDefined(status) || asked.Any(char.IsDigit)))
+        {
+            return Problems.Invalid("status", "status is pending, approved or rejected.");
+        }
+
+        var rows = await held.ListAsync(status, MaxHeldListed, ct);
+        return Results.Json(new HeldList(status.ToString().ToLowerInvariant(), rows.Count, rows.Select(View).ToList()), EventEnvelope.Json);
+    }
+
+    /// <summary>
+    /// <c>POST /api/admin/held-events/{eventId}/approval</c> <c>{ "actor"?, "note"? }</c>: applies
+    /// the held event as decided, past the limits, once (approving twice answers the same).
+    /// </summary>
+    public async Task<IResult> ApproveAsync(HttpRequest request, string eventId, CancellationToken ct)
+    {
+        var (row, decision, problem) = await ReadDecisionAsync(request, eventId, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        switch (row!.Status)
+        {
+            case HeldStatus.Approved:
+                return Results.Json(View(row), EventEnvelope.Json);
+            case HeldStatus.Rejected:
+                return Problems.Create(StatusCodes.Status409Conflict, "already-rejected", "The held event was rejected.", "A rejected event is never applied.");
+        }
+
+        if (!EventEnvelope.TryParse(row.Message, out var evt, out _) || evt is null)
+        {
+            throw new InvalidOperationException($"Held event {eventId} has a message that does not parse.");
+        }
+
+        ApplyResult result;
+        try
+        {
+            result = await commands.ApplyAsync(evt, ct, approvedOverLimit: true);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return Problems.MemberBusy(1);
+        }
+
+        if (result.Outcome is not (DecisionOutcome.Applied or DecisionOutcome.AlreadyApplied))
+        {
+            var refusal = result.Decision.Refusals.FirstOrDefault();
+            return Problems.Create(StatusCodes.Status409Conflict, refusal?.Code ?? "not-applied", "The held event could not be applied.", refusal?.Message ?? $"It came out {result.Outcome}.");
+        }
+
+        // Applied first, recorded second: a crash in between leaves it pending, and approving
+        // again finds it applied (its marker) and records it.
+        await held.DecideAsync(row, HeldStatus.Approved, decision!.Actor ?? "admin", decision.Note, clock.GetUtcNow(), ct);
+        logger.LogWarning("Held event {EventId} approved for member {MemberId}: {Points} points", row.EventId, row.MemberId, row.Points);
+        return Results.Json(View(await held.FindAsync(eventId, ct) ?? row), EventEnvelope.Json);
+    }
+
+    /// <summary><c>POST /api/admin/held-events/{eventId}/rejection</c> <c>{ "actor"?, "note"? }</c>: the event is never applied.</summary>
+    public async Task<IResult> RejectAsync(HttpRequest request, string eventId, CancellationToken ct)
+    {
+        var (row, decision, problem) = await ReadDecisionAsync(request, eventId, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        switch (row!.Status)
+        {
+            case HeldStatus.Rejected:
+                return Results.Json(View(row), EventEnvelope.Json);
+            case HeldStatus.Approved:
+                return Problems.Create(StatusCodes.Status409Conflict, "already-approved", "The held event was approved.", "It has been applied; take the points back with an adjustment if need be.");
+        }
+
+        if (!await held.DecideAsync(row, HeldStatus.Rejected, decision!.Actor ?? "admin", decision.Note, clock.GetUtcNow(), ct))
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "decided-meanwhile", "The held event was decided by another request.", "Read it again.");
+        }
+
+        logger.LogWarning("Held event {EventId} rejected for member {MemberId}", row.EventId, row.MemberId);
+        return Results.Json(View(await held.FindAsync(eventId, ct) ?? row), EventEnvelope.Json);
+    }
+
+    private async Task<(HeldEvent? Row, DecisionRequest? Decision, IResult? Problem)> ReadDecisionAsync(HttpRequest request, string eventId, CancellationToken ct)
+    {
+        if (AdminKey.Refuse(request, options.Value, logger) is { } refused)
+        {
+            return (null, null, refused);
+        }
+
+        if (!Keys.IsValid(eventId))
+        {
+            return (null, null, Problems.InvalidId("eventId"));
+        }
+
+        var decision = new DecisionRequest(null, null);
+        if (request.ContentLength is > 0 || request.Headers.ContentType.Count > 0)
+        {
+            var (body, problem) = await RequestReading.ReadJsonAsync<DecisionRequest>(request, 4096, ct);
+            if (problem is not null)
+            {
+                return (null, null, problem);
+            }
+
+            decision = body!;
+        }
+
+        if (decision.Actor is { } actor && (actor.Length is 0 or > 100 || actor.Any(char.IsControl)))
+        {
+            return (null, null, Problems.Invalid("actor", "actor is 1 to 100 characters, without control characters."));
+        }
+
+        if (decision.Note is { } note && (note.Length > 500 || note.Any(char.IsControl)))
+        {
+            return (null, null, Problems.Invalid("note", "note is at most 500 characters, without control characters."));
+        }
+
+        var row = await held.FindAsync(eventId, ct);
+        return row is null
+            ? (null, null, Problems.Create(StatusCodes.Status404NotFound, "held-event-not-found", "No such held event.", "No event with this id is held."))
+            : (row, decision, null);
+    }
+
+    private static HeldView View(HeldEvent row) =>
+        new(row.EventId, row.MemberId, row.Points, row.Reason, row.Status.ToString().ToLowerInvariant(), row.HeldAt, row.DecidedAt, row.DecidedBy, row.Note);
+
     private sealed record ReplayRequest(int? Max);
+
+    private sealed record DecisionRequest(string? Actor, string? Note);
+
+    /// <summary>A held event as the owner sees it.</summary>
+    public sealed record HeldView(string EventId, string MemberId, long Points, string Reason, string Status, DateTimeOffset HeldAt, DateTimeOffset? DecidedAt, string? DecidedBy, string? Note);
+
+    /// <summary>Held events of one status.</summary>
+    public sealed record HeldList(string Status, int Count, IReadOnlyList<HeldView> Events);
 
     /// <summary>Parked messages, oldest first.</summary>
     /// <param name="Count">How many are listed.</param>

@@ -111,6 +111,8 @@ public sealed class EventMessageHandler(
                 var refusal = result.Decision.Refusals.FirstOrDefault();
                 logger.LogWarning("Refused {EventType} {EventId} for member {MemberId}: {RefusalCode}", EventEnvelope.TypeOf(evt), evt.EventId, evt.MemberId, refusal?.Code);
                 return (new MessageOutcome.Completed("refused: " + refusal?.Code), string.Empty);
+            case DecisionOutcome.Held:
+                return (new MessageOutcome.Completed("held for approval"), string.Empty);
             case DecisionOutcome.OrderNotSeen:
                 return (null, $"order {Decider.Needs(evt).OrderId} not seen yet for member {evt.MemberId}");
             default:

@@ -22,13 +22,19 @@ public sealed class MemberCommands(
     OrderIndex orders,
     ScheduleIndex schedule,
     EventQueue queue,
+    HeldEvents held,
+    ProcessingMetrics metrics,
     LoyaltyProgram program,
     IOptions<ProcessingOptions> options,
     TimeProvider clock,
     ILogger<MemberCommands> logger)
 {
-    /// <summary>Applies one event to its member, exactly once however often it is delivered.</summary>
-    public async Task<ApplyResult> ApplyAsync(LoyaltyEvent evt, CancellationToken ct)
+    /// <summary>
+    /// Applies one event to its member, exactly once however often it is delivered. An event
+    /// over the program's credit limits is held instead (<see cref="DecisionOutcome.Held"/>),
+    /// unless <paramref name="approvedOverLimit"/>: the owner's approval of that held event.
+    /// </summary>
+    public async Task<ApplyResult> ApplyAsync(LoyaltyEvent evt, CancellationToken ct, bool approvedOverLimit = false)
     {
         if (evt is PurchaseCompleted purchase && OrderRouting.IndexKeyOf(purchase) is { } orderKey)
         {
@@ -45,7 +51,13 @@ public sealed class MemberCommands(
         for (var attempt = 1; ; attempt++)
         {
             var loaded = await store.LoadAsync(evt.MemberId, orderToRead, redemptionId, ct);
-            var decision = Decider.Decide(loaded.State, evt, loaded.Inputs, program, clock.GetUtcNow());
+            var inputs = approvedOverLimit ? loaded.Inputs with { OverLimitApproved = true } : loaded.Inputs;
+            var decision = Decider.Decide(loaded.State, evt, inputs, program, clock.GetUtcNow());
+            if (decision.Outcome == DecisionOutcome.Held)
+            {
+                return await HoldAsync(evt, orderId, redemptionId, decision, ct);
+            }
+
             if (decision.Outcome != DecisionOutcome.Applied)
             {
                 return new ApplyResult(decision.Outcome, loaded.State, decision);
@@ -76,6 +88,27 @@ public sealed class MemberCommands(
                     throw new ConcurrencyConflictException(evt.MemberId, attempt);
             }
         }
+    }
+
+    // Over a credit limit: held for the owner, once however often it is delivered. An event the
+    // owner approved earlier is in already (its marker was written with it).
+    private async Task<ApplyResult> HoldAsync(LoyaltyEvent evt, string? orderId, string? redemptionId, Decision decision, CancellationToken ct)
+    {
+        var points = CreditLimits.NewPoints(decision.Entries);
+        var reason = decision.Refusals[0].Message;
+        var (row, inserted) = await held.HoldAsync(evt, points, reason, clock.GetUtcNow(), ct);
+        if (row.Status == HeldStatus.Approved)
+        {
+            return await AlreadyAppliedAsync(evt, orderId, redemptionId, ct);
+        }
+
+        if (inserted)
+        {
+            metrics.Held();
+            logger.LogWarning("Event {EventId} for member {MemberId} held for approval: it credits {Points} points, over the program's limit", evt.EventId, evt.MemberId, points);
+        }
+
+        return new ApplyResult(DecisionOutcome.Held, decision.State, decision);
     }
 
     // The marker says the event is in: read again so the caller sees the state (and, for a
