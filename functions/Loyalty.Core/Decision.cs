@@ -39,6 +39,9 @@ public static class RefusalCodes
     /// <summary>The event would credit more than the program's limits allow without the owner's approval.</summary>
     public const string OverLimit = "over-limit";
 
+    /// <summary>The shop order was already credited to another member: one order earns once, for one member.</summary>
+    public const string OrderClaimed = "order-claimed";
+
     /// <summary>The event is invalid for the state (e.g. a zero adjustment).</summary>
     public const string Invalid = "invalid";
 }

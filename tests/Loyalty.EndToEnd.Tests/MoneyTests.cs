@@ -234,4 +234,62 @@ public sealed class MoneyTests(MoneyFixture service) : IClassFixture<MoneyFixtur
         Assert.Equal("/problems/held-event-not-found", (await unknown.Content.ReadFromJsonAsync<JsonObject>())!["type"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, badNote.StatusCode);
     }
+
+    [Fact]
+    public async Task One_Shopify_order_sent_for_two_customers_is_credited_once_the_second_is_parked_and_refunds_follow_the_claim()
+    {
+        const string first = "shopify-930001";
+        (await service.PostShopifyAsync("orders/paid", Payloads.ShopifyOrderPaid(930001, 9300001))).Dispose();
+        await service.WaitForMemberAsync(first, m => ServiceFixture.Balance(m) == 160);
+
+        // The same order id, signed, for another customer.
+        (await service.PostShopifyAsync("orders/paid", Payloads.ShopifyOrderPaid(930002, 9300001))).Dispose();
+        var parked = await service.WaitForParkedAsync("\"memberId\":\"shopify-930002\"");
+        Assert.Contains("credited to another member", parked["lastError"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(await service.GetMemberAsync("shopify-930002"));
+
+        (await service.PostShopifyAsync("refunds/create", Payloads.ShopifyRefundTeapot(9300001, 93001))).Dispose();
+        await service.WaitForMemberAsync(first, m => ServiceFixture.Balance(m) == 93);
+    }
+
+    [Fact]
+    public async Task A_Shopify_refund_before_its_order_waits_durably_and_is_taken_back_when_the_order_arrives()
+    {
+        const string member = "shopify-931001";
+        (await service.PostShopifyAsync("refunds/create", Payloads.ShopifyRefundTeapot(9310001, 93101))).Dispose();
+        await service.WaitForQueueDrainedAsync();
+
+        // Well past two deliveries: nothing parked, the refund waits on the order's claim.
+        await Task.Delay(1000);
+        Assert.DoesNotContain((await service.PoisonQueue.PeekMessagesAsync(32)).Value, m => m.MessageText.Contains(":order:9310001:", StringComparison.Ordinal));
+        var claim = (await new Azure.Data.Tables.TableClient(service.Azurite.ConnectionString, "orders").GetEntityAsync<Azure.Data.Tables.TableEntity>("shopify:test-shop.myshopify.com:order:9310001", "member")).Value;
+        Assert.Contains("refund:93101", claim.GetString("Waiting"), StringComparison.Ordinal);
+
+        (await service.PostShopifyAsync("orders/paid", Payloads.ShopifyOrderPaid(931001, 9310001))).Dispose();
+        var after = await service.WaitForMemberAsync(member, m => ServiceFixture.History(m).Any(e => e!["kind"]!.GetValue<string>() == "refunded"));
+        await service.WaitForQueueDrainedAsync();
+        after = (await service.GetMemberAsync(member))!;
+        Assert.Equal(93, ServiceFixture.Balance(after));
+        Assert.Single(ServiceFixture.History(after), e => e!["kind"]!.GetValue<string>() == "refunded");
+    }
+
+    [Fact]
+    public async Task A_WooCommerce_cancellation_before_its_paid_order_takes_everything_back_when_the_order_arrives()
+    {
+        const string member = "woo-932001";
+        // Paid, then cancelled: WooCommerce keeps date_paid on the cancelled order.
+        var cancelled = JsonNode.Parse(Payloads.WooOrder(932001, 9320001, "cancelled"))!;
+        cancelled["date_paid"] = "2026-11-19T10:13:00";
+        cancelled["date_paid_gmt"] = "2026-11-19T15:13:00";
+        (await service.PostWooAsync("order.updated", cancelled.ToJsonString())).Dispose();
+        await service.WaitForQueueDrainedAsync();
+        (await service.PostWooAsync("order.created", Payloads.WooOrder(932001, 9320001, "processing"))).Dispose();
+
+        var after = await service.WaitForMemberAsync(member, m => ServiceFixture.History(m).Any(e => e!["kind"]!.GetValue<string>() == "cancelled"));
+        await service.WaitForQueueDrainedAsync();
+        after = (await service.GetMemberAsync(member))!;
+        Assert.Equal(50, ServiceFixture.Balance(after));
+        Assert.Single(ServiceFixture.History(after), e => e!["kind"]!.GetValue<string>() == "earned");
+        Assert.Single(ServiceFixture.History(after), e => e!["kind"]!.GetValue<string>() == "cancelled");
+    }
 }

@@ -39,7 +39,7 @@ public static class ServiceRegistration
         services.AddSingleton<RequestCounter>();
         services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<RequestCounter>()));
         services.AddSingleton<MemberStore>();
-        services.AddSingleton<OrderIndex>();
+        services.AddSingleton<OrderClaims>();
         services.AddSingleton<DeliveryLog>();
         services.AddSingleton<HeldEvents>();
         services.AddSingleton<ScheduleIndex>();

@@ -19,7 +19,7 @@ public sealed record ApplyResult(DecisionOutcome Outcome, MemberState? State, De
 /// </summary>
 public sealed class MemberCommands(
     MemberStore store,
-    OrderIndex orders,
+    OrderClaims claims,
     ScheduleIndex schedule,
     EventQueue queue,
     HeldEvents held,
@@ -36,12 +36,38 @@ public sealed class MemberCommands(
     /// </summary>
     public async Task<ApplyResult> ApplyAsync(LoyaltyEvent evt, CancellationToken ct, bool approvedOverLimit = false)
     {
-        if (evt is PurchaseCompleted purchase && OrderRouting.IndexKeyOf(purchase) is { } orderKey)
+        ArgumentNullException.ThrowIfNull(evt);
+        if (evt is not PurchaseCompleted || OrderRouting.ClaimKeyOf(evt) is not { } orderKey)
         {
-            // Before the member's batch, so a refund that names only the order can always find it.
-            await orders.RecordAsync(orderKey, evt.MemberId, ct);
+            return await DecideAndCommitAsync(evt, approvedOverLimit, ct);
         }
 
+        // Claimed before the member's commit, so the claim and the credit cannot disagree: a
+        // crash in between leaves a claim that the redelivered purchase finds as its own.
+        var claim = await claims.ClaimAsync(orderKey, evt.MemberId, ct);
+        if (claim.MemberId != evt.MemberId)
+        {
+            logger.LogWarning("Purchase {EventId} for member {MemberId} refused: its order was credited to another member", evt.EventId, evt.MemberId);
+            var refusal = new Refusal(RefusalCodes.OrderClaimed, $"Order {orderKey} was credited to another member; one order earns once.");
+            return new ApplyResult(DecisionOutcome.Refused, null, new Decision { Outcome = DecisionOutcome.Refused, Refusals = [refusal] });
+        }
+
+        var result = await DecideAndCommitAsync(evt, approvedOverLimit, ct);
+        if (claim.Waiting.Count > 0 && result.Outcome is DecisionOutcome.Applied or DecisionOutcome.AlreadyApplied)
+        {
+            // Take-backs that came first go on now that the order is in; sent before the list is
+            // emptied, so a crash in between sends them again and their markers apply them once.
+            var waiting = claim.Waiting.Select(w => EventEnvelope.TryParse(w, out var e, out _) ? e : null).OfType<LoyaltyEvent>().ToList();
+            await queue.SendAsync(waiting, ct);
+            await claims.ReleasedAsync(orderKey, ct);
+            logger.LogInformation("Order of {EventId} released {Count} take-back(s) that arrived before it", evt.EventId, waiting.Count);
+        }
+
+        return result;
+    }
+
+    private async Task<ApplyResult> DecideAndCommitAsync(LoyaltyEvent evt, bool approvedOverLimit, CancellationToken ct)
+    {
         var (orderId, redemptionId) = Decider.Needs(evt);
 
         // A purchase is decided without reading its order row: the store inserts that row, so
