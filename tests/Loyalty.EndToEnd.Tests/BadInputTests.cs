@@ -167,6 +167,9 @@ public sealed class BadInputTests(HostileFixture service, ITestOutputHelper outp
             ["AdjustPoints"] = (() => Admin(HttpMethod.Post, $"api/admin/members/{rich}/adjustments", new { points = 0, reason = "route test" }), HttpStatusCode.BadRequest, "/problems/invalid-field#points"),
             ["UseBenefit"] = (() => Admin(HttpMethod.Post, $"api/members/{rich}/benefits/no-such-benefit/uses", new { requestId = "route-1" }), HttpStatusCode.NotFound, "/problems/unknown-benefit"),
             ["RunJob"] = (() => Admin(HttpMethod.Post, "api/admin/jobs/NoSuchJob/runs", null), HttpStatusCode.NotFound, "/problems/unknown-job"),
+            ["ListHeldEvents"] = (() => Admin(HttpMethod.Get, "api/admin/held-events", null), HttpStatusCode.OK, "events"),
+            ["ApproveHeldEvent"] = (() => Admin(HttpMethod.Post, "api/admin/held-events/api:route-test/approval", null), HttpStatusCode.NotFound, "/problems/held-event-not-found"),
+            ["RejectHeldEvent"] = (() => Admin(HttpMethod.Post, "api/admin/held-events/api:route-test/rejection", new { note = new string('n', 501) }), HttpStatusCode.BadRequest, "/problems/invalid-field#note"),
             ["ListPoison"] = (() => Admin(HttpMethod.Get, "api/admin/poison", null), HttpStatusCode.OK, "messages"),
             ["ReplayPoison"] = (() => Admin(HttpMethod.Post, "api/admin/poison/replays", new { max = 0 }), HttpStatusCode.BadRequest, "/problems/invalid-field#max"),
         };

@@ -189,6 +189,19 @@ public static class HostileRequests
         Add("ReplayPoison", "admin key in the query string", unauthorised, 1, (r, i) => Post(AdminKeyInQuery("api/admin/poison/replays"), Json(new { max = 1 }), key: null));
         Add("ReplayPoison", "bad body", refused, 1, (r, i) => Post("api/admin/poison/replays", Pick(r, ["{\"max\":0}", "{\"max\":10001}", "{\"max\":\"all\"}", "{", "[]", "{\"max\":-5}"])));
 
+        Add("ListHeldEvents", "wrong key", unauthorised, 1, (r, i) => Get("api/admin/held-events", key: r.Next(2) == 0 ? false : null));
+        Add("ListHeldEvents", "bad status", refused, 1, (r, i) => Get($"api/admin/held-events?status={Pick(r, ["maybe", "1", "Pending,Approved", "%00"])}", key: true));
+        Add("ListHeldEvents", "read", acknowledged, 1, (r, i) => Get("api/admin/held-events", key: true));
+        foreach (var (route, action) in new[] { ("ApproveHeldEvent", "approval"), ("RejectHeldEvent", "rejection") })
+        {
+            Add(route, "wrong key", unauthorised, 1, (r, i) => Post($"api/admin/held-events/api:hx-{i}/{action}", null, key: r.Next(2) == 0 ? false : null));
+            Add(route, "admin key in the query string", unauthorised, 1, (r, i) => Post(AdminKeyInQuery($"api/admin/held-events/api:hx-{i}/{action}"), null, key: null));
+            Add(route, "nothing held", [404], 1, (r, i) => Post($"api/admin/held-events/api:hx-{i}/{action}", null));
+            Add(route, "hostile event id or body", badPathId, 1, (r, i) => r.Next(2) == 0
+                ? Post($"api/admin/held-events/{Uri.EscapeDataString(Pick(r, HostileIds))}/{action}", null)
+                : Post($"api/admin/held-events/api:hx-{i}/{action}", Pick(r, ["{", "[]", "{\"note\":5}", "{\"actor\":\"\"}"])));
+        }
+
         // Wrong methods on real routes.
         Add("*", "wrong method", [405], 1, (r, i) =>
         {
@@ -205,7 +218,8 @@ public static class HostileRequests
     public static string Fill(string template) => template
         .Replace("{memberId}", Rich, StringComparison.Ordinal)
         .Replace("{benefitId}", "free-delivery", StringComparison.Ordinal)
-        .Replace("{job}", "ExpirePoints", StringComparison.Ordinal);
+        .Replace("{job}", "ExpirePoints", StringComparison.Ordinal)
+        .Replace("{eventId}", "api:route-test", StringComparison.Ordinal);
 
     private static Func<HttpRequestMessage> Shopify(string? topic, string body, string sign = "ok") => () =>
     {

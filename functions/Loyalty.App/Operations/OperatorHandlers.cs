@@ -84,8 +84,9 @@ public sealed class OperatorHandlers(
         }
 
         var asked = request.Query["status"].ToString();
-        var status = HeldStatus.Pending;
-        if (asked.Length > 0 && (!Enum.TryParse(asked, ignoreCase: true, out status) || !Enum.IsDefined(status) || asked.Any(char.IsDigit)))
+        // Exactly one of the names: Enum.TryParse would also take "1" or "pending,approved".
+        var status = Enum.GetValues<HeldStatus>().FirstOrDefault(s => string.Equals(s.ToString(), asked, StringComparison.OrdinalIgnoreCase));
+        if (asked.Length > 0 && !string.Equals(status.ToString(), asked, StringComparison.OrdinalIgnoreCase))
         {
             return Problems.Invalid("status", "status is pending, approved or rejected.");
         }
