@@ -21,7 +21,6 @@ public sealed class MemberHandlers(
     private const int MaxJsonBody = 16 * 1024;
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
-    private const int RetryAfterSeconds = 1;
 
     /// <summary><c>GET /api/members/{memberId}</c>: profile, balance, lots and a page of history, newest first.</summary>
     public async Task<IResult> GetAsync(HttpRequest request, string memberId, CancellationToken ct)
@@ -90,9 +89,9 @@ public sealed class MemberHandlers(
         }
 
         var evt = new RedemptionRequested($"redeem:{memberId}:{body.RequestId}", memberId, clock.GetUtcNow(), body.RequestId!, body.RewardId!, NewCode());
-        if (await ApplyAsync(evt, ct) is not { } result)
+        if (await commands.TryApplyAsync(evt, ct) is not { } result)
         {
-            return Busy(memberId);
+            return Problems.MemberBusy(MemberCommands.RetryAfterSeconds);
         }
 
         switch (result.Outcome)
@@ -154,9 +153,9 @@ public sealed class MemberHandlers(
 
         var requestId = body.RequestId!;
         var evt = new PointsAdjusted($"adjust:{memberId}:{requestId}", memberId, clock.GetUtcNow(), body.Points.Value, body.Reason, actor);
-        if (await ApplyAsync(evt, ct) is not { } result)
+        if (await commands.TryApplyAsync(evt, ct) is not { } result)
         {
-            return Busy(memberId);
+            return Problems.MemberBusy(MemberCommands.RetryAfterSeconds);
         }
 
         return result.Outcome switch
@@ -204,9 +203,9 @@ public sealed class MemberHandlers(
         }
 
         var evt = new BenefitUsed($"benefit:{memberId}:{benefitId}:{body.RequestId}", memberId, clock.GetUtcNow(), body.RequestId!, benefitId, body.Note);
-        if (await ApplyAsync(evt, ct) is not { } result)
+        if (await commands.TryApplyAsync(evt, ct) is not { } result)
         {
-            return Busy(memberId);
+            return Problems.MemberBusy(MemberCommands.RetryAfterSeconds);
         }
 
         // A repeated request is refused by the rules once it has used up the quota itself; its
@@ -239,25 +238,6 @@ public sealed class MemberHandlers(
         }
 
         return Results.Json(new MessagesView(memberId, await store.GetMessagesAsync(memberId, ct)), EventEnvelope.Json);
-    }
-
-    // Null when the member kept changing under every attempt (see MemberCommands): a 503, not a 500.
-    private async Task<ApplyResult?> ApplyAsync(LoyaltyEvent evt, CancellationToken ct)
-    {
-        try
-        {
-            return await commands.ApplyAsync(evt, ct);
-        }
-        catch (ConcurrencyConflictException)
-        {
-            return null;
-        }
-    }
-
-    private IResult Busy(string memberId)
-    {
-        logger.LogWarning("Member {MemberId} changed under every commit attempt; answered 503 member-busy", memberId);
-        return Problems.MemberBusy(RetryAfterSeconds);
     }
 
     private BenefitUseResult BenefitUseView(MemberState state, string benefitId, string requestId)

@@ -50,27 +50,18 @@ public sealed class OperatorHandlers(
             return refused;
         }
 
-        var max = DefaultReplayMax;
-        if (request.ContentLength is > 0 || request.Headers.ContentType.Count > 0)
+        var (body, problem) = await RequestReading.ReadOptionalJsonAsync(request, 1024, new ReplayRequest(null), ct);
+        if (problem is not null)
         {
-            var (body, problem) = await RequestReading.ReadJsonAsync<ReplayRequest>(request, 1024, ct);
-            if (problem is not null)
-            {
-                return problem;
-            }
-
-            if (body!.Max is { } asked)
-            {
-                if (asked is < 1 or > MaxReplay)
-                {
-                    return Problems.Invalid("max", $"max is a whole number from 1 to {MaxReplay}.");
-                }
-
-                max = asked;
-            }
+            return problem;
         }
 
-        var replay = await queue.ReplayPoisonAsync(max, ct);
+        if (body!.Max is < 1 or > MaxReplay)
+        {
+            return Problems.Invalid("max", $"max is a whole number from 1 to {MaxReplay}.");
+        }
+
+        var replay = await queue.ReplayPoisonAsync(body.Max ?? DefaultReplayMax, ct);
         logger.LogWarning("Operator replayed {Replayed} parked message(s); {Kept} could not be replayed", replay.Replayed, replay.Kept);
         return Results.Json(replay, EventEnvelope.Json);
     }
@@ -120,14 +111,9 @@ public sealed class OperatorHandlers(
             throw new InvalidOperationException($"Held event {eventId} has a message that does not parse.");
         }
 
-        ApplyResult result;
-        try
+        if (await commands.TryApplyAsync(evt, ct, approvedOverLimit: true) is not { } result)
         {
-            result = await commands.ApplyAsync(evt, ct, approvedOverLimit: true);
-        }
-        catch (ConcurrencyConflictException)
-        {
-            return Problems.MemberBusy(1);
+            return Problems.MemberBusy(MemberCommands.RetryAfterSeconds);
         }
 
         if (result.Outcome is not (DecisionOutcome.Applied or DecisionOutcome.AlreadyApplied))
@@ -181,19 +167,13 @@ public sealed class OperatorHandlers(
             return (null, null, Problems.InvalidId("eventId"));
         }
 
-        var decision = new DecisionRequest(null, null);
-        if (request.ContentLength is > 0 || request.Headers.ContentType.Count > 0)
+        var (decision, problem) = await RequestReading.ReadOptionalJsonAsync(request, 4096, new DecisionRequest(null, null), ct);
+        if (problem is not null)
         {
-            var (body, problem) = await RequestReading.ReadJsonAsync<DecisionRequest>(request, 4096, ct);
-            if (problem is not null)
-            {
-                return (null, null, problem);
-            }
-
-            decision = body!;
+            return (null, null, problem);
         }
 
-        if (decision.Actor is { } actor && (actor.Length is 0 or > 100 || actor.Any(char.IsControl)))
+        if (decision!.Actor is { } actor && (actor.Length is 0 or > 100 || actor.Any(char.IsControl)))
         {
             return (null, null, Problems.Invalid("actor", "actor is 1 to 100 characters, without control characters."));
         }

@@ -29,6 +29,9 @@ public sealed class MemberCommands(
     TimeProvider clock,
     ILogger<MemberCommands> logger)
 {
+    /// <summary>Seconds a caller answered "member busy" should wait before sending the same request again.</summary>
+    public const int RetryAfterSeconds = 1;
+
     /// <summary>
     /// Applies one event to its member, exactly once however often it is delivered. An event
     /// over the program's credit limits is held instead (<see cref="DecisionOutcome.Held"/>),
@@ -64,6 +67,23 @@ public sealed class MemberCommands(
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// <see cref="ApplyAsync"/> for a synchronous caller: null when the member changed under
+    /// every commit attempt (nothing written; answer 503 with <see cref="RetryAfterSeconds"/>).
+    /// </summary>
+    public async Task<ApplyResult?> TryApplyAsync(LoyaltyEvent evt, CancellationToken ct, bool approvedOverLimit = false)
+    {
+        try
+        {
+            return await ApplyAsync(evt, ct, approvedOverLimit);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            logger.LogWarning("Member {MemberId} changed under every commit attempt; answered 503 member-busy", evt.MemberId);
+            return null;
+        }
     }
 
     private async Task<ApplyResult> DecideAndCommitAsync(LoyaltyEvent evt, bool approvedOverLimit, CancellationToken ct)
