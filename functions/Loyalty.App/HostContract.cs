@@ -51,6 +51,11 @@ public static class HostContract
         new("Unsubscribe", "POST", "messages/unsubscribe"),
         new("SetConsent", "PUT", "members/{memberId}/consent"),
         new("PreviewMessage", "GET", "admin/members/{memberId}/messages/{messageId}/preview"),
+        new("ListPoison", "GET", "admin/poison"),
+        new("ReplayPoison", "POST", "admin/poison/replays"),
+        new("ListHeldEvents", "GET", "admin/held-events"),
+        new("ApproveHeldEvent", "POST", "admin/held-events/{eventId}/approval"),
+        new("RejectHeldEvent", "POST", "admin/held-events/{eventId}/rejection"),
     ];
 
     /// <summary>Every queue trigger.</summary>

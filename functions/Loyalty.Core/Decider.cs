@@ -9,7 +9,7 @@ public static partial class Decider
     /// Most points one event may move. Far above any real order; it keeps the arithmetic
     /// (and a malformed payload) well clear of <see cref="long"/> overflow.
     /// </summary>
-    public const long MaxPointsPerEvent = 1_000_000_000_000;
+    public const long PointsCeiling = 1_000_000_000_000;
 
     /// <summary>The rows besides the state row that deciding <paramref name="evt"/> needs, to read by key first.</summary>
     public static (string? OrderId, string? RedemptionRequestId) Needs(LoyaltyEvent evt) => evt switch
@@ -47,7 +47,7 @@ public static partial class Decider
         }
 
         CheckInputsMatch(evt, inputs);
-        return evt switch
+        var decision = evt switch
         {
             MemberEnrolled e => Enrol(state, e, program, now),
             PurchaseCompleted e => Purchase(state, e, inputs.Order, program, now),
@@ -69,11 +69,12 @@ public static partial class Decider
             MessageDelivered e => RecordDelivery(state, e, inputs.Message, program, now),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
         };
+        return CreditLimits.Enforce(state, decision, inputs.OverLimitApproved, program, now);
     }
 
     /// <summary>
     /// Points a purchase of <paramref name="merchandise"/> earns: merchandise × rate, rounded
-    /// per the program. Null when the figure is beyond <see cref="MaxPointsPerEvent"/>.
+    /// per the program. Null when the figure is beyond <see cref="PointsCeiling"/>.
     /// </summary>
     public static long? PointsFor(decimal merchandise, LoyaltyProgram program)
     {
@@ -84,13 +85,13 @@ public static partial class Decider
         }
 
         // Checked before multiplying so neither decimal nor long can overflow.
-        if (merchandise > MaxPointsPerEvent / Math.Max(1m, program.EarnRate))
+        if (merchandise > PointsCeiling / Math.Max(1m, program.EarnRate))
         {
             return null;
         }
 
         var rounded = Round(merchandise * program.EarnRate, program.Rounding);
-        return rounded > MaxPointsPerEvent ? null : (long)rounded;
+        return rounded > PointsCeiling ? null : (long)rounded;
     }
 
     /// <summary>Rounds a points figure to a whole number the way the program says.</summary>
@@ -134,7 +135,7 @@ public static partial class Decider
         var tier = TierMath.Find(program, state?.TierId);
         if (Earning.For(e.Lines, tier, program.LocalDate(e.OccurredAt), program) is not { } earning)
         {
-            return Refused(state, RefusalCodes.Invalid, $"Order {e.OrderId} would earn more than {MaxPointsPerEvent} points.");
+            return Refused(state, RefusalCodes.Invalid, $"Order {e.OrderId} would earn more than {PointsCeiling} points.");
         }
 
         var points = earning.Points;
@@ -388,9 +389,9 @@ public static partial class Decider
         }
 
         var refusals = new List<Refusal>();
-        if (e.Points == 0 || Math.Abs((decimal)e.Points) > MaxPointsPerEvent)
+        if (e.Points == 0 || Math.Abs((decimal)e.Points) > PointsCeiling)
         {
-            refusals.Add(new(RefusalCodes.Invalid, $"Points: must be non-zero and at most {MaxPointsPerEvent} either way."));
+            refusals.Add(new(RefusalCodes.Invalid, $"Points: must be non-zero and at most {PointsCeiling} either way."));
         }
 
         if (string.IsNullOrWhiteSpace(e.Reason))

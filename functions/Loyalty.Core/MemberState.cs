@@ -80,6 +80,11 @@ public sealed record MemberState
 
     /// <summary>When marketing messages were claimed for sending in the last 7 days (the weekly cap).</summary>
     public IReadOnlyList<DateTimeOffset> MarketingSentAt { get; init; } = [];
+    /// <summary>The program-local day of the member's last credit (for the per-day credit limit).</summary>
+    public DateOnly? CreditDay { get; init; }
+
+    /// <summary>Points credited on <see cref="CreditDay"/> (see <see cref="CreditLimits"/>).</summary>
+    public long CreditedThatDay { get; init; }
 
     /// <summary>Number of ledger entries written for this member; the next entry gets this + 1.</summary>
     public long LedgerSequence { get; init; }

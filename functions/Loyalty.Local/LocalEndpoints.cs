@@ -2,6 +2,7 @@ using Loyalty.App;
 using Loyalty.App.Configuration;
 using Loyalty.App.Http;
 using Loyalty.App.Messaging;
+using Loyalty.App.Operations;
 using Microsoft.Extensions.Options;
 
 namespace Loyalty.Local;
@@ -68,6 +69,11 @@ public static class LocalEndpoints
         "Unsubscribe" => (HttpRequest r, MessageHandlers h, CancellationToken ct) => h.UnsubscribeAsync(r, ct),
         "SetConsent" => (HttpRequest r, string memberId, MessageHandlers h, CancellationToken ct) => h.SetConsentAsync(r, memberId, ct),
         "PreviewMessage" => (HttpRequest r, string memberId, string messageId, MessageHandlers h, CancellationToken ct) => h.PreviewAsync(r, memberId, messageId, ct),
+        "ListPoison" => (HttpRequest r, OperatorHandlers h, CancellationToken ct) => h.ListPoisonAsync(r, ct),
+        "ReplayPoison" => (HttpRequest r, OperatorHandlers h, CancellationToken ct) => h.ReplayPoisonAsync(r, ct),
+        "ListHeldEvents" => (HttpRequest r, OperatorHandlers h, CancellationToken ct) => h.ListHeldAsync(r, ct),
+        "ApproveHeldEvent" => (HttpRequest r, string eventId, OperatorHandlers h, CancellationToken ct) => h.ApproveAsync(r, eventId, ct),
+        "RejectHeldEvent" => (HttpRequest r, string eventId, OperatorHandlers h, CancellationToken ct) => h.RejectAsync(r, eventId, ct),
         _ => throw new InvalidOperationException($"Route {name} has no local handler."),
     };
 }

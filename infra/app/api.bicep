@@ -203,6 +203,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Loyalty__Program__SignUpBonus: string(programSignUpBonus)
     Loyalty__Program__AllowNegativeBalance: string(programAllowNegativeBalance)
     Loyalty__Program__TimeZone: programTimeZone
+    // Credits over these wait for the owner's approval (GET /api/admin/held-events).
+    Loyalty__Program__MaxPointsPerEvent: '100000'
+    Loyalty__Program__MaxPointsPerMemberPerDay: '250000'
   }
 }
 

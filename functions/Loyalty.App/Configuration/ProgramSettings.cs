@@ -71,6 +71,8 @@ public static class ProgramSettings
                     p.Tiers,
                     p.Enabled ?? true)).ToList()
                 : demo.Promotions,
+            MaxPointsPerEvent = dto.MaxPointsPerEvent ?? demo.MaxPointsPerEvent,
+            MaxPointsPerMemberPerDay = dto.MaxPointsPerMemberPerDay ?? demo.MaxPointsPerMemberPerDay,
         };
     }
 
@@ -99,6 +101,10 @@ public static class ProgramSettings
         public bool? AllowNegativeBalance { get; set; }
 
         public string? TimeZone { get; set; }
+
+        public long? MaxPointsPerEvent { get; set; }
+
+        public long? MaxPointsPerMemberPerDay { get; set; }
 
         public List<RewardDto>? Rewards { get; set; }
 

@@ -2,6 +2,7 @@ using Loyalty.App.Http;
 using Loyalty.App.Intake;
 using Loyalty.App.Jobs;
 using Loyalty.App.Messaging;
+using Loyalty.App.Operations;
 using Loyalty.App.Processing;
 using Loyalty.Storage;
 using Microsoft.Extensions.Configuration;
@@ -39,18 +40,22 @@ public static class ServiceRegistration
         services.AddSingleton<RequestCounter>();
         services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<RequestCounter>()));
         services.AddSingleton<MemberStore>();
-        services.AddSingleton<OrderIndex>();
+        services.AddSingleton<OrderClaims>();
         services.AddSingleton<DeliveryLog>();
+        services.AddSingleton<HeldEvents>();
         services.AddSingleton<ScheduleIndex>();
         services.AddSingleton<ScheduledJobs>();
         services.AddSingleton<JobHandlers>();
         services.AddSingleton<EventQueue>();
         services.AddSingleton<MemberCommands>();
+        services.AddMetrics();
+        services.AddSingleton<ProcessingMetrics>();
         services.AddSingleton<EventMessageHandler>();
         services.AddSingleton<WebhookHandlers>();
         services.AddSingleton<ProgramHandlers>();
         services.AddSingleton<MemberHandlers>();
         AddMessaging(services, configuration);
+        services.AddSingleton<OperatorHandlers>();
         return services;
     }
 

@@ -130,6 +130,8 @@ public static class SettingsCatalog
             new(Name(program, nameof(LoyaltyProgram.SignUpBonus)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.SignUpBonus)),
             new(Name(program, nameof(LoyaltyProgram.AllowNegativeBalance)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.AllowNegativeBalance)),
             new(Name(program, nameof(LoyaltyProgram.TimeZone)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.TimeZone)),
+            new(Name(program, nameof(LoyaltyProgram.MaxPointsPerEvent)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.MaxPointsPerEvent)),
+            new(Name(program, nameof(LoyaltyProgram.MaxPointsPerMemberPerDay)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.MaxPointsPerMemberPerDay)),
         ];
 
         // Each timer's schedule (%Setting% in the function app).
