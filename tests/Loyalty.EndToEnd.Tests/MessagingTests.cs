@@ -228,7 +228,6 @@ public sealed class MessagingTests(MessagingFixture service) : IClassFixture<Mes
         var mail = Crashed(slow);
         var twice = mail.GroupBy(m => m.Message.MessageId).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         TestContext.Current.SendDiagnosticMessage($"crash test: {deliveredAtKill} delivered before the kill, {mail.Count} in all, {twice.Count} Message-ID(s) seen twice: {string.Join(", ", twice)}");
-        Console.WriteLine($"crash test: {deliveredAtKill} delivered before the kill, {mail.Count} in all, {twice.Count} Message-ID(s) seen twice: {string.Join(", ", twice)}");
         Assert.Equal(Members, mail.Select(m => m.To[0]).Distinct().Count());
         Assert.True(twice.Count <= 1, $"{twice.Count} messages were sent twice");
         for (var i = 0; i < Members; i++)
