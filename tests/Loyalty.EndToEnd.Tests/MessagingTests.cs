@@ -217,10 +217,12 @@ public sealed class MessagingTests(MessagingFixture service) : IClassFixture<Mes
         await using var restarted = await LocalHost.StartAsync(service.Azurite.ConnectionString, settings);
         using (var client = restarted.CreateClient())
         {
-            // Past the 2-second send lease, so the message in flight at the kill is due again.
-            for (var round = 1; round <= 5 && Crashed(slow).Select(m => m.To[0]).Distinct().Count() < Members; round++)
+            // Past the 2-second send lease, so the message in flight at the kill is due again; a
+            // message whose send failed while the host died waits out its backoff, so the clock
+            // moves on by 30 seconds a round.
+            for (var round = 1; round <= 20 && Crashed(slow).Select(m => m.To[0]).Distinct().Count() < Members; round++)
             {
-                await At(client, at.AddMinutes(1).AddSeconds(10 * round));
+                await At(client, at.AddMinutes(1).AddSeconds(30 * round));
                 await Dispatch(client);
             }
         }
