@@ -17,20 +17,26 @@ public sealed class MessagingFixture : ServiceFixture
     public const string WebhookSecret = "test-message-webhook-secret-4d2a";
     public const string LinkSecret = "test-unsubscribe-link-secret-8e61";
 
-    public SmtpSink Smtp { get; private set; } = null!;
+    public SmtpSink Smtp => smtp ?? throw new InvalidOperationException("The SMTP server has not started.");
+
+    private SmtpSink? smtp;
 
     public WebhookReceiver Webhook { get; } = new(WebhookSecret);
 
     public override async ValueTask InitializeAsync()
     {
-        Smtp = await SmtpSink.StartAsync();
+        smtp = await SmtpSink.StartAsync();
         await base.InitializeAsync();
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Smtp.DisposeAsync();
+        if (smtp is not null)
+        {
+            await smtp.DisposeAsync();
+        }
+
         Webhook.Dispose();
     }
 
