@@ -77,6 +77,30 @@ param smtpPassword string = ''
 @description('Key of the member directory\'s keyed hash for e-mail, phone and order lookups; changing it orphans the lookup rows.')
 param directoryKey string = ''
 
+@secure()
+@description('Key of X-Loyalty-Signature on the outbound message webhook; may be set later with az keyvault secret set.')
+param messageWebhookSecret string = ''
+
+@secure()
+@description('Key that signs the unsubscribe and member-page links in messages.')
+param messagingLinkSecret string = ''
+
+@description('SMTP server for member e-mail (empty: no e-mail). Port, security, account and sender below.')
+param smtpHost string = ''
+param smtpPort int = 587
+@allowed(['None', 'StartTls', 'SslOnConnect'])
+param smtpSecurity string = 'StartTls'
+param smtpUserName string = ''
+param smtpFrom string = ''
+param smtpFromName string = ''
+
+@description('Where each member message is also POSTed, signed (empty: no webhook).')
+param messageWebhookUrl string = ''
+
+@description('The shop name and postal address every message carries.')
+param shopName string = 'Our shop'
+param shopAddress string = ''
+
 @description('First plain deployment only: write a random value into every secret not given. A later run with it replaces the secrets set since.')
 param createMissingSecrets bool = false
 
@@ -178,6 +202,8 @@ module keyVault 'core/keyvault.bicep' = {
     wooCommercePreviousWebhookSecret: wooCommercePreviousWebhookSecret
     smtpPassword: smtpPassword
     directoryKey: directoryKey
+    messageWebhookSecret: messageWebhookSecret
+    messagingLinkSecret: messagingLinkSecret
     createMissingSecrets: createMissingSecrets
     privateNetworking: privateNetworking
     allowedIpAddresses: keyVaultAllowedIpAddresses
@@ -242,6 +268,15 @@ module api 'app/api.bicep' = {
     programSignUpBonus: programSignUpBonus
     programAllowNegativeBalance: programAllowNegativeBalance
     programTimeZone: programTimeZone
+    smtpHost: smtpHost
+    smtpPort: smtpPort
+    smtpSecurity: smtpSecurity
+    smtpUserName: smtpUserName
+    smtpFrom: smtpFrom
+    smtpFromName: smtpFromName
+    messageWebhookUrl: messageWebhookUrl
+    shopName: shopName
+    shopAddress: shopAddress
   }
 }
 

@@ -1,4 +1,5 @@
 using Loyalty.App.Jobs;
+using Loyalty.App.Messaging;
 
 namespace Loyalty.App;
 
@@ -50,6 +51,15 @@ public static class HostContract
         new("GetMemberActivity", "GET", "members/{memberId}/activity"),
         new("SubmitFeedback", "POST", "members/{memberId}/feedback"),
         new("RecordServiceRecord", "POST", "members/{memberId}/service-records"),
+        new("UnsubscribePage", "GET", "messages/unsubscribe"),
+        new("Unsubscribe", "POST", "messages/unsubscribe"),
+        new("SetConsent", "PUT", "members/{memberId}/consent"),
+        new("PreviewMessage", "GET", "admin/members/{memberId}/messages/{messageId}/preview"),
+        new("ListPoison", "GET", "admin/poison"),
+        new("ReplayPoison", "POST", "admin/poison/replays"),
+        new("ListHeldEvents", "GET", "admin/held-events"),
+        new("ApproveHeldEvent", "POST", "admin/held-events/{eventId}/approval"),
+        new("RejectHeldEvent", "POST", "admin/held-events/{eventId}/rejection"),
     ];
 
     /// <summary>
@@ -81,5 +91,6 @@ public static class HostContract
         new(ScheduledJobs.RemindExpiringPoints, "RemindExpiringPointsSchedule", "0 25 * * * *"),
         new(ScheduledJobs.BirthdayOffers, "BirthdayOffersSchedule", "0 35 * * * *"),
         new(ScheduledJobs.ReviewTiers, "ReviewTiersSchedule", "0 45 * * * *"),
+        new(MessageDispatcher.Job, "DispatchMessagesSchedule", "0 * * * * *"),
     ];
 }

@@ -94,6 +94,21 @@ public static partial class Decider
 
         public Draft Message(OutboxMessage message) => this with { Messages = [.. Messages, message] };
 
+        /// <summary>A new message, due now, in the category the program gives its kind.</summary>
+        public Draft Notify(LoyaltyProgram program, OutboxMessage message) =>
+            Message(message with { DueAt = Now, Category = program.Messaging.CategoryOf(message.Kind), Status = MessageStatuses.Waiting });
+
+        /// <summary>The welcome message of a member this decision creates.</summary>
+        public Draft Welcome(LoyaltyProgram program) => Notify(program, new OutboxMessage
+        {
+            MessageId = SourceEventId + ":welcome",
+            Kind = MessageKinds.Welcome,
+            CreatedAt = Now,
+            Points = program.SignUpBonus,
+            Text = "Welcome to the program.",
+            Balance = State.Spendable,
+        });
+
         public Draft FollowUp(LoyaltyEvent evt) => this with { FollowUps = [.. FollowUps, evt] };
 
         /// <summary>Takes points from the lots, earliest expiry first; with <paramref name="allowDebt"/> the shortfall becomes debt.</summary>

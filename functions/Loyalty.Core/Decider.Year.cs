@@ -72,7 +72,7 @@ public static partial class Decider
         }
 
         return Draft.Start(state, e, now)
-            .Message(new OutboxMessage
+            .Notify(program, new OutboxMessage
             {
                 MessageId = e.EventId,
                 Kind = MessageKinds.ExpiryReminder,
@@ -102,7 +102,7 @@ public static partial class Decider
         }
 
         return draft
-            .Message(new OutboxMessage
+            .Notify(program, new OutboxMessage
             {
                 MessageId = e.EventId,
                 Kind = MessageKinds.BirthdayOffer,
@@ -194,7 +194,7 @@ public static partial class Decider
         }
 
         var draft = state is null
-            ? Draft.Start(MemberState.New(e.MemberId, null, now), e, now).GrantSignUpBonus(program)
+            ? Draft.Start(MemberState.New(e.MemberId, null, now), e, now).GrantSignUpBonus(program).Welcome(program)
             : Draft.Start(state, e, now);
         return draft.With(s => s with { ReferredBy = e.ReferrerId }).Applied();
     }
@@ -270,10 +270,10 @@ public static partial class Decider
                 GraceUntil = null,
             })
             .Note(new Posting(LedgerKinds.TierChanged, Reason: $"{from.Name} → {to.Name}: {why}", TierId: to.Id));
-        return draft.Message(new OutboxMessage
+        return draft.Notify(program, new OutboxMessage
         {
             MessageId = draft.SourceEventId + (up ? ":tier-up" : ":tier-down"),
-            Kind = MessageKinds.TierChanged,
+            Kind = up ? MessageKinds.TierUp : MessageKinds.TierDown,
             CreatedAt = draft.Now,
             TierId = to.Id,
             Text = up ? $"Welcome to {to.Name}!" : $"Your tier is now {to.Name}.",

@@ -9,7 +9,7 @@ public static partial class Decider
     /// Most points one event may move. Far above any real order; it keeps the arithmetic
     /// (and a malformed payload) well clear of <see cref="long"/> overflow.
     /// </summary>
-    public const long MaxPointsPerEvent = 1_000_000_000_000;
+    public const long PointsCeiling = 1_000_000_000_000;
 
     /// <summary>The rows besides the state row that deciding <paramref name="evt"/> needs, to read by key first.</summary>
     public static (string? OrderId, string? RedemptionRequestId) Needs(LoyaltyEvent evt) => evt switch
@@ -47,7 +47,7 @@ public static partial class Decider
         }
 
         CheckInputsMatch(evt, inputs);
-        return evt switch
+        var decision = evt switch
         {
             MemberEnrolled e => Enrol(state, e, program, now),
             PurchaseCompleted e => Purchase(state, e, inputs.Order, program, now),
@@ -66,13 +66,17 @@ public static partial class Decider
             ReferralRewarded e => RewardReferrer(state, e, program, now),
             FeedbackSubmitted e => Feedback(state, e, now),
             ServiceRecorded e => Service(state, e, now),
+            ConsentChanged e => ChangeConsent(state, e, now),
+            MessageDue e => ClaimMessage(state, e, inputs.Message, program, now),
+            MessageDelivered e => RecordDelivery(state, e, inputs.Message, program, now),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
         };
+        return CreditLimits.Enforce(state, decision, inputs.OverLimitApproved, program, now);
     }
 
     /// <summary>
     /// Points a purchase of <paramref name="merchandise"/> earns: merchandise × rate, rounded
-    /// per the program. Null when the figure is beyond <see cref="MaxPointsPerEvent"/>.
+    /// per the program. Null when the figure is beyond <see cref="PointsCeiling"/>.
     /// </summary>
     public static long? PointsFor(decimal merchandise, LoyaltyProgram program)
     {
@@ -83,13 +87,13 @@ public static partial class Decider
         }
 
         // Checked before multiplying so neither decimal nor long can overflow.
-        if (merchandise > MaxPointsPerEvent / Math.Max(1m, program.EarnRate))
+        if (merchandise > PointsCeiling / Math.Max(1m, program.EarnRate))
         {
             return null;
         }
 
         var rounded = Round(merchandise * program.EarnRate, program.Rounding);
-        return rounded > MaxPointsPerEvent ? null : (long)rounded;
+        return rounded > PointsCeiling ? null : (long)rounded;
     }
 
     /// <summary>Rounds a points figure to a whole number the way the program says.</summary>
@@ -107,6 +111,7 @@ public static partial class Decider
         {
             return Draft.Start(MemberState.New(e.MemberId, e.Profile, now), e, now)
                 .GrantSignUpBonus(program)
+                .Welcome(program)
                 .Applied();
         }
 
@@ -132,13 +137,13 @@ public static partial class Decider
         var tier = TierMath.Find(program, state?.TierId);
         if (Earning.For(e.Lines, tier, program.LocalDate(e.OccurredAt), program) is not { } earning)
         {
-            return Refused(state, RefusalCodes.Invalid, $"Order {e.OrderId} would earn more than {MaxPointsPerEvent} points.");
+            return Refused(state, RefusalCodes.Invalid, $"Order {e.OrderId} would earn more than {PointsCeiling} points.");
         }
 
         var points = earning.Points;
         var today = program.LocalDate(now);
         var draft = state is null
-            ? Draft.Start(MemberState.New(e.MemberId, e.Profile, now), e, now).GrantSignUpBonus(program)
+            ? Draft.Start(MemberState.New(e.MemberId, e.Profile, now), e, now).GrantSignUpBonus(program).Welcome(program)
             : Draft.Start(state with { Profile = state.Profile.Merge(e.Profile) }, e, now);
 
         // A zero-point order writes no ledger entry, but its record still lets a later refund find it.
@@ -150,6 +155,18 @@ public static partial class Decider
                 ? draft.AddPending(posting with { Reason = reason + Invariant($"; pending until {today.AddDays(program.PendingDays):yyyy-MM-dd}") }, new PendingLot(e.OrderId, today.AddDays(program.PendingDays), points))
                 : draft.Credit(posting, [new LotChange(Lots.ExpiryFor(program, now), points)], program);
             draft = draft.With(s => s with { LifetimeEarned = s.LifetimeEarned + points });
+            if (program.Messaging.PointsEarnedReceipt)
+            {
+                draft = draft.Notify(program, new OutboxMessage
+                {
+                    MessageId = e.EventId + ":earned",
+                    Kind = MessageKinds.PointsEarned,
+                    CreatedAt = now,
+                    Points = points,
+                    Text = Invariant($"order {e.OrderId}"),
+                    Balance = draft.State.Spendable,
+                });
+            }
         }
 
         var firstOrder = draft.State.PaidOrders == 0;
@@ -313,6 +330,17 @@ public static partial class Decider
                 LifetimeRedeemed = s.LifetimeRedeemed + reward.PointsCost,
                 Redemptions = WithCount(s.Redemptions, reward.Id, +1),
             });
+        draft = draft.Notify(program, new OutboxMessage
+        {
+            MessageId = e.EventId + ":receipt",
+            Kind = MessageKinds.RedemptionReceipt,
+            CreatedAt = now,
+            Points = reward.PointsCost,
+            Text = reward.Name,
+            Code = e.Code,
+            RewardId = reward.Id,
+            Balance = draft.State.Spendable,
+        });
         return draft.Applied(redemption: new RedemptionRecord
         {
             RequestId = e.RequestId,
@@ -367,9 +395,9 @@ public static partial class Decider
         }
 
         var refusals = new List<Refusal>();
-        if (e.Points == 0 || Math.Abs((decimal)e.Points) > MaxPointsPerEvent)
+        if (e.Points == 0 || Math.Abs((decimal)e.Points) > PointsCeiling)
         {
-            refusals.Add(new(RefusalCodes.Invalid, $"Points: must be non-zero and at most {MaxPointsPerEvent} either way."));
+            refusals.Add(new(RefusalCodes.Invalid, $"Points: must be non-zero and at most {PointsCeiling} either way."));
         }
 
         if (string.IsNullOrWhiteSpace(e.Reason))
@@ -409,6 +437,11 @@ public static partial class Decider
         if (inputs.Redemption is { } redemption && redemption.RequestId != requestId)
         {
             throw new ArgumentException($"Redemption record '{redemption.RequestId}' given for an event about request '{requestId}'.", nameof(inputs));
+        }
+
+        if (inputs.Message is { } message && message.MessageId != MessageNeeded(evt))
+        {
+            throw new ArgumentException($"Message '{message.MessageId}' given for an event about message '{MessageNeeded(evt)}'.", nameof(inputs));
         }
     }
 

@@ -36,6 +36,12 @@ public static class RefusalCodes
     /// <summary>The member already has a referrer, or has already paid an order.</summary>
     public const string ReferralNotAllowed = "referral-not-allowed";
 
+    /// <summary>The event would credit more than the program's limits allow without the owner's approval.</summary>
+    public const string OverLimit = "over-limit";
+
+    /// <summary>The shop order was already credited to another member: one order earns once, for one member.</summary>
+    public const string OrderClaimed = "order-claimed";
+
     /// <summary>The event is invalid for the state (e.g. a zero adjustment).</summary>
     public const string Invalid = "invalid";
 }
@@ -63,10 +69,19 @@ public enum DecisionOutcome
     /// cancellation that overtook its purchase): try again later.
     /// </summary>
     OrderNotSeen,
+
+    /// <summary>
+    /// The event would credit more than the program's limits (<see cref="CreditLimits"/>):
+    /// nothing is written to the member; it waits for the owner to approve or reject it.
+    /// The reason is the one refusal, coded <see cref="RefusalCodes.OverLimit"/>.
+    /// </summary>
+    Held,
 }
 
 /// <summary>Rows besides the state row that a decision may need, read by key before deciding.</summary>
-public sealed record DecisionInputs(OrderRecord? Order = null, RedemptionRecord? Redemption = null)
+/// <param name="Message">The outbox message a dispatch event is about (<see cref="Decider.MessageNeeded"/>).</param>
+/// <param name="OverLimitApproved">The owner approved this event over the credit limits.</param>
+public sealed record DecisionInputs(OrderRecord? Order = null, RedemptionRecord? Redemption = null, OutboxMessage? Message = null, bool OverLimitApproved = false)
 {
     /// <summary>No extra rows.</summary>
     public static DecisionInputs None { get; } = new();
@@ -81,7 +96,7 @@ public sealed record Decision
     /// <summary>The member's new state (Applied) or the unchanged one.</summary>
     public MemberState? State { get; init; }
 
-    /// <summary>New ledger entries, in sequence order.</summary>
+    /// <summary>New ledger entries, in sequence order (on a Held decision: what approval would write).</summary>
     public IReadOnlyList<LedgerEntry> Entries { get; init; } = [];
 
     /// <summary>The order record to write (insert or replace), if the event touched an order.</summary>

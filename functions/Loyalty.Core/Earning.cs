@@ -27,7 +27,7 @@ public sealed record EarningBreakdown(decimal Base, decimal TierExtra, decimal P
 /// </summary>
 public static class Earning
 {
-    /// <summary>The breakdown for <paramref name="lines"/>, placed on <paramref name="day"/> by a member in <paramref name="tier"/>; null beyond <see cref="Decider.MaxPointsPerEvent"/>.</summary>
+    /// <summary>The breakdown for <paramref name="lines"/>, placed on <paramref name="day"/> by a member in <paramref name="tier"/>; null beyond <see cref="Decider.PointsCeiling"/>.</summary>
     public static EarningBreakdown? For(IReadOnlyList<OrderLine> lines, Tier? tier, DateOnly day, LoyaltyProgram program)
     {
         ArgumentNullException.ThrowIfNull(lines);
@@ -59,7 +59,7 @@ public static class Earning
         }
 
         var raw = @base + tierExtra + promotionExtra;
-        if (raw > Decider.MaxPointsPerEvent)
+        if (raw > Decider.PointsCeiling)
         {
             return null;
         }

@@ -79,6 +79,13 @@ public static class EventValidation
                     {
                         Line(errors, $"payload.lines[{i}]", e.Lines[i]);
                     }
+
+                    // Each line may be within the limits and their product not: a million of
+                    // something at 999,999 is no order a small shop takes.
+                    if (errors.Count == 0 && e.Lines.Sum(l => l.Merchandise) >= MaxAmount)
+                    {
+                        errors.Add(("payload.lines", $"the order's merchandise (quantity times price, less discounts) must be less than {MaxAmount:0}."));
+                    }
                 }
 
                 Money(errors, "payload.orderTotal", e.OrderTotal);

@@ -1,13 +1,17 @@
 namespace Loyalty.Core;
 
-/// <summary>What the shop knows of a member; every field optional (<paramref name="Phone"/> as the shop sent it, <paramref name="MarketingConsent"/> whether the member agreed to marketing).</summary>
+/// <summary>What the shop knows of a member; every field optional.</summary>
+/// <param name="Phone">The member's phone as the shop sent it.</param>
+/// <param name="MarketingConsent">Whether the member agreed to marketing e-mail (Shopify's <c>email_marketing_consent</c>); null when the shop did not say.</param>
+/// <param name="Locale">The member's language as the shop knows it (<c>en</c>, <c>zh-CN</c>, ...); chooses the templates.</param>
 public sealed record MemberProfile(
     string? Email = null,
     string? FirstName = null,
     string? LastName = null,
     DateOnly? Birthday = null,
     string? Phone = null,
-    bool? MarketingConsent = null)
+    bool? MarketingConsent = null,
+    string? Locale = null)
 {
     /// <summary>An empty profile.</summary>
     public static MemberProfile Empty { get; } = new();
@@ -15,7 +19,7 @@ public sealed record MemberProfile(
     /// <summary>This profile with the known fields of <paramref name="newer"/> laid over it.</summary>
     public MemberProfile Merge(MemberProfile? newer) => newer is null
         ? this
-        : new(newer.Email ?? Email, newer.FirstName ?? FirstName, newer.LastName ?? LastName, newer.Birthday ?? Birthday, newer.Phone ?? Phone, newer.MarketingConsent ?? MarketingConsent);
+        : new(newer.Email ?? Email, newer.FirstName ?? FirstName, newer.LastName ?? LastName, newer.Birthday ?? Birthday, newer.Phone ?? Phone, newer.MarketingConsent ?? MarketingConsent, newer.Locale ?? Locale);
 }
 
 /// <summary>
@@ -153,4 +157,50 @@ public static class ServiceRecordKinds
 
     /// <summary>Lowest and highest net-promoter score.</summary>
     public static (int Min, int Max) Nps { get; } = (0, 10);
+}
+
+/// <summary>
+/// The member gave or withdrew marketing consent themselves (the unsubscribe link, the consent
+/// route). A withdrawal sticks: what the shop sends later does not override it; only the member
+/// consenting again does.
+/// </summary>
+public sealed record ConsentChanged(string EventId, string MemberId, DateTimeOffset OccurredAt, bool Marketing, string Source)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>
+/// The dispatcher found message <see cref="MessageId"/> due: decide whether it is sent now
+/// (claimed), waits (quiet hours, weekly cap) or is skipped (no consent, no address).
+/// </summary>
+public sealed record MessageDue(string EventId, string MemberId, DateTimeOffset OccurredAt, string MessageId)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>
+/// What became of attempt <see cref="Attempt"/> of message <see cref="MessageId"/>: one of
+/// <see cref="DeliveryOutcomes"/>; <see cref="SentChannels"/> are the channels that accepted it.
+/// </summary>
+public sealed record MessageDelivered(
+    string EventId,
+    string MemberId,
+    DateTimeOffset OccurredAt,
+    string MessageId,
+    int Attempt,
+    string Outcome,
+    string? Reason,
+    IReadOnlyList<string> SentChannels)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>How one sending attempt came out (<see cref="MessageDelivered.Outcome"/>).</summary>
+public static class DeliveryOutcomes
+{
+    /// <summary>Every enabled channel accepted it.</summary>
+    public const string Sent = "sent";
+
+    /// <summary>A transient failure (SMTP 4xx, a timeout, webhook 5xx): try again after a backoff.</summary>
+    public const string Retry = "retry";
+
+    /// <summary>A permanent failure (SMTP 5xx, webhook 4xx): recorded, not tried again.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>The mail server refused the address for good: the message fails and the address is marked.</summary>
+    public const string Bounced = "bounced";
 }

@@ -107,8 +107,55 @@ public static class MessageKinds
     /// <summary>Happy birthday, with the offer.</summary>
     public const string BirthdayOffer = "birthday-offer";
 
-    /// <summary>The member moved up or down a tier.</summary>
+    /// <summary>The member moved up or down a tier (messages written before tier-up and tier-down existed).</summary>
     public const string TierChanged = "tier-changed";
+
+    /// <summary>The member moved up a tier.</summary>
+    public const string TierUp = "tier-up";
+
+    /// <summary>The member moved down a tier.</summary>
+    public const string TierDown = "tier-down";
+
+    /// <summary>Welcome to the program, with the sign-up bonus.</summary>
+    public const string Welcome = "welcome";
+
+    /// <summary>A reward was redeemed: the code and the points spent.</summary>
+    public const string RedemptionReceipt = "redemption-receipt";
+
+    /// <summary>An order earned points (only when the program switches it on).</summary>
+    public const string PointsEarned = "points-earned";
+
+    /// <summary>Every kind a message is written with today.</summary>
+    public static IReadOnlyList<string> All { get; } = [Welcome, ExpiryReminder, BirthdayOffer, TierUp, TierDown, RedemptionReceipt, PointsEarned];
+}
+
+/// <summary>Where a message stands (<see cref="OutboxMessage.Status"/>).</summary>
+public static class MessageStatuses
+{
+    /// <summary>Due at <see cref="OutboxMessage.DueAt"/> (quiet hours, the weekly cap or a retry may have moved it).</summary>
+    public const string Waiting = "waiting";
+
+    /// <summary>Claimed by a dispatcher; if it is not recorded as sent by <see cref="OutboxMessage.DueAt"/>, it is sent again.</summary>
+    public const string Sending = "sending";
+
+    /// <summary>Delivered to every enabled channel.</summary>
+    public const string Sent = "sent";
+
+    /// <summary>Given up on: <see cref="OutboxMessage.Reason"/> says why.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>Not sent on purpose (no consent, unsubscribed, no address): <see cref="OutboxMessage.Reason"/> says why.</summary>
+    public const string Skipped = "skipped";
+}
+
+/// <summary>Whether a kind of message needs the member's consent (<see cref="OutboxMessage.Category"/>).</summary>
+public static class MessageCategories
+{
+    /// <summary>Needs marketing consent, carries an unsubscribe link, counts against the weekly cap.</summary>
+    public const string Marketing = "marketing";
+
+    /// <summary>Receipts and account notices: always sent, never capped.</summary>
+    public const string Service = "service";
 }
 
 /// <summary>
@@ -140,4 +187,31 @@ public sealed record OutboxMessage
 
     /// <summary>The spendable balance when the message was written.</summary>
     public long Balance { get; init; }
+
+    /// <summary>The redemption code (redemption receipts).</summary>
+    public string? Code { get; init; }
+
+    /// <summary>The reward redeemed (redemption receipts).</summary>
+    public string? RewardId { get; init; }
+
+    /// <summary><see cref="MessageCategories"/>: marketing or service, as the program says for the kind.</summary>
+    public string? Category { get; init; }
+
+    /// <summary><see cref="MessageStatuses"/>.</summary>
+    public string Status { get; init; } = MessageStatuses.Waiting;
+
+    /// <summary>When the dispatcher should next take it; null once it is finished (and for messages written before dispatching existed).</summary>
+    public DateTimeOffset? DueAt { get; init; }
+
+    /// <summary>Sending attempts so far.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>Why it waits (quiet hours, weekly cap, a transient failure), or why it failed or was skipped.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>When it was recorded as sent.</summary>
+    public DateTimeOffset? SentAt { get; init; }
+
+    /// <summary>The channels (<c>email</c>, <c>webhook</c>) that have accepted it; a retry sends only to the others.</summary>
+    public IReadOnlyList<string> SentChannels { get; init; } = [];
 }

@@ -150,6 +150,18 @@ public sealed record LoyaltyProgram
     /// <summary>Earning promotions, applied in this order (see <see cref="Earning"/>).</summary>
     public IReadOnlyList<Promotion> Promotions { get; init; } = [];
 
+    /// <summary>How messages to members go out: categories, quiet hours, cap, retries, channels.</summary>
+    public MessagingRules Messaging { get; init; } = new();
+    /// <summary>
+    /// Most points one event may credit before it is held for the owner to approve or reject
+    /// (see <see cref="CreditLimits"/>); far above a real order, it stops a mistyped price or a
+    /// leaked secret from minting points silently.
+    /// </summary>
+    public long MaxPointsPerEvent { get; init; } = 100_000;
+
+    /// <summary>Most points one member may be credited in one program-local day before further credits are held.</summary>
+    public long MaxPointsPerMemberPerDay { get; init; } = 250_000;
+
     /// <summary>The program that the demo and the local run use.</summary>
     public static LoyaltyProgram Demo { get; } = new()
     {
@@ -228,6 +240,16 @@ public sealed record LoyaltyProgram
         if (SignUpBonus is < 0 or > 1_000_000)
         {
             errors.Add("SignUpBonus: must be between 0 and 1000000.");
+        }
+
+        if (MaxPointsPerEvent < 1 || MaxPointsPerEvent > Decider.PointsCeiling)
+        {
+            errors.Add($"MaxPointsPerEvent: must be between 1 and {Decider.PointsCeiling}.");
+        }
+
+        if (MaxPointsPerMemberPerDay < MaxPointsPerEvent || MaxPointsPerMemberPerDay > Decider.PointsCeiling)
+        {
+            errors.Add($"MaxPointsPerMemberPerDay: must be at least MaxPointsPerEvent and at most {Decider.PointsCeiling}.");
         }
 
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone ?? string.Empty, out _))

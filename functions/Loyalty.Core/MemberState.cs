@@ -86,6 +86,20 @@ public sealed record MemberState
 
     /// <summary>When the member last gave feedback.</summary>
     public DateTimeOffset? LastFeedbackAt { get; init; }
+    /// <summary>The member withdrew marketing consent themselves (unsubscribe link or consent route).</summary>
+    public bool Unsubscribed { get; init; }
+
+    /// <summary>The e-mail address the mail server refused for good; the member has no working address while the profile still holds it.</summary>
+    public string? BouncedEmail { get; init; }
+
+    /// <summary>When marketing messages were claimed for sending in the last 7 days (the weekly cap).</summary>
+    public IReadOnlyList<DateTimeOffset> MarketingSentAt { get; init; } = [];
+
+    /// <summary>The program-local day of the member's last credit (for the per-day credit limit).</summary>
+    public DateOnly? CreditDay { get; init; }
+
+    /// <summary>Points credited on <see cref="CreditDay"/> (see <see cref="CreditLimits"/>).</summary>
+    public long CreditedThatDay { get; init; }
 
     /// <summary>Number of ledger entries written for this member; the next entry gets this + 1.</summary>
     public long LedgerSequence { get; init; }

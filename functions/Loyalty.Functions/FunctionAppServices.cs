@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Loyalty.App.Configuration;
+using Loyalty.App.Processing;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,7 @@ public static class FunctionAppServices
 
         var credential = TelemetryCredential(configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
         services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter(ProcessingMetrics.MeterName))
             .UseFunctionsWorkerDefaults()
             .UseAzureMonitorExporter(options =>
             {

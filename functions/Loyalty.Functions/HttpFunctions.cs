@@ -1,4 +1,6 @@
 using Loyalty.App.Http;
+using Loyalty.App.Messaging;
+using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -11,7 +13,15 @@ namespace Loyalty.Functions;
 /// Routes carry the <c>api/</c> prefix themselves (host.json's routePrefix is empty) because the
 /// Functions host refuses routes that start with <c>admin</c>, and the API has <c>/api/admin/...</c>.
 /// </summary>
-public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers program, MemberHandlers members, JobHandlers jobs, DirectoryHandlers directory, FeedbackHandlers feedback)
+public sealed class HttpFunctions(
+    WebhookHandlers webhooks,
+    ProgramHandlers program,
+    MemberHandlers members,
+    JobHandlers jobs,
+    DirectoryHandlers directory,
+    FeedbackHandlers feedback,
+    MessageHandlers messages,
+    OperatorHandlers operators)
 {
     [Function("ShopifyWebhook")]
     public Task<IResult> ShopifyWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/shopify")] HttpRequest request, CancellationToken ct) =>
@@ -68,4 +78,40 @@ public sealed class HttpFunctions(WebhookHandlers webhooks, ProgramHandlers prog
     [Function("RecordServiceRecord")]
     public Task<IResult> RecordServiceRecord([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/members/{memberId}/service-records")] HttpRequest request, string memberId, CancellationToken ct) =>
         feedback.RecordServiceAsync(request, memberId, ct);
+
+    [Function("UnsubscribePage")]
+    public IResult UnsubscribePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/messages/unsubscribe")] HttpRequest request) =>
+        messages.UnsubscribePage(request);
+
+    [Function("Unsubscribe")]
+    public Task<IResult> Unsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/messages/unsubscribe")] HttpRequest request, CancellationToken ct) =>
+        messages.UnsubscribeAsync(request, ct);
+
+    [Function("SetConsent")]
+    public Task<IResult> SetConsent([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/members/{memberId}/consent")] HttpRequest request, string memberId, CancellationToken ct) =>
+        messages.SetConsentAsync(request, memberId, ct);
+
+    [Function("PreviewMessage")]
+    public Task<IResult> PreviewMessage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/members/{memberId}/messages/{messageId}/preview")] HttpRequest request, string memberId, string messageId, CancellationToken ct) =>
+        messages.PreviewAsync(request, memberId, messageId, ct);
+
+    [Function("ListPoison")]
+    public Task<IResult> ListPoison([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/poison")] HttpRequest request, CancellationToken ct) =>
+        operators.ListPoisonAsync(request, ct);
+
+    [Function("ReplayPoison")]
+    public Task<IResult> ReplayPoison([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/poison/replays")] HttpRequest request, CancellationToken ct) =>
+        operators.ReplayPoisonAsync(request, ct);
+
+    [Function("ListHeldEvents")]
+    public Task<IResult> ListHeldEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/held-events")] HttpRequest request, CancellationToken ct) =>
+        operators.ListHeldAsync(request, ct);
+
+    [Function("ApproveHeldEvent")]
+    public Task<IResult> ApproveHeldEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/held-events/{eventId}/approval")] HttpRequest request, string eventId, CancellationToken ct) =>
+        operators.ApproveAsync(request, eventId, ct);
+
+    [Function("RejectHeldEvent")]
+    public Task<IResult> RejectHeldEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/held-events/{eventId}/rejection")] HttpRequest request, string eventId, CancellationToken ct) =>
+        operators.RejectAsync(request, eventId, ct);
 }

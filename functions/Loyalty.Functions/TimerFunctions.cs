@@ -1,5 +1,6 @@
 using Loyalty.App.Http;
 using Loyalty.App.Jobs;
+using Loyalty.App.Messaging;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Loyalty.Functions;
@@ -30,4 +31,8 @@ public sealed class TimerFunctions(JobHandlers jobs)
     [Function(ScheduledJobs.ReviewTiers)]
     public Task ReviewTiers([TimerTrigger("%ReviewTiersSchedule%")] TimerInfo timer, CancellationToken ct) =>
         jobs.RunScheduledAsync(ScheduledJobs.ReviewTiers, ct);
+
+    [Function(MessageDispatcher.Job)]
+    public Task DispatchMessages([TimerTrigger("%DispatchMessagesSchedule%")] TimerInfo timer, CancellationToken ct) =>
+        jobs.RunScheduledAsync(MessageDispatcher.Job, ct);
 }

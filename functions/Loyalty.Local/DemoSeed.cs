@@ -1,8 +1,5 @@
-using Loyalty.App.Configuration;
 using Loyalty.App.Processing;
 using Loyalty.Core;
-using Loyalty.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Loyalty.Local;
 
@@ -15,16 +12,7 @@ namespace Loyalty.Local;
 /// Event ids are fixed and the history is generated from a fixed seed, so loading again
 /// changes nothing.
 /// </summary>
-public sealed class DemoSeed(
-    MemberStore store,
-    OrderIndex orders,
-    ScheduleIndex schedule,
-    MemberDirectory directory,
-    EventQueue queue,
-    LoyaltyProgram program,
-    IOptions<ProcessingOptions> options,
-    TimeProvider clock,
-    ILogger<MemberCommands> logger)
+public sealed class DemoSeed(IServiceProvider services, TimeProvider clock)
 {
     private static readonly (string First, string Last, string Email)[] People =
     [
@@ -59,7 +47,8 @@ public sealed class DemoSeed(
     public async Task<int> LoadAsync(CancellationToken ct)
     {
         var at = new DemoClock();
-        var commands = new MemberCommands(store, orders, schedule, directory, queue, program, options, at, logger);
+        // The service's own writer path, on the demo's clock.
+        var commands = ActivatorUtilities.CreateInstance<MemberCommands>(services, (TimeProvider)at);
         foreach (var evt in Events(clock.GetUtcNow()).OrderBy(e => e.OccurredAt))
         {
             at.Now = evt.OccurredAt;

@@ -1,6 +1,8 @@
 using Loyalty.App;
 using Loyalty.App.Configuration;
 using Loyalty.App.Http;
+using Loyalty.App.Messaging;
+using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
 using Microsoft.Extensions.Options;
 
@@ -80,6 +82,15 @@ public static class LocalEndpoints
         "ConsoleMembersPage" => (HttpRequest r, ConsolePages h) => h.MembersPage(r),
         "ConsoleMemberPage" => (HttpRequest r, string memberId, ConsolePages h) => h.MemberPage(r, memberId),
         "ConsoleAsset" => (HttpRequest r, string name, ConsolePages h) => h.Asset(r, name),
+        "UnsubscribePage" => (HttpRequest r, MessageHandlers h) => h.UnsubscribePage(r),
+        "Unsubscribe" => (HttpRequest r, MessageHandlers h, CancellationToken ct) => h.UnsubscribeAsync(r, ct),
+        "SetConsent" => (HttpRequest r, string memberId, MessageHandlers h, CancellationToken ct) => h.SetConsentAsync(r, memberId, ct),
+        "PreviewMessage" => (HttpRequest r, string memberId, string messageId, MessageHandlers h, CancellationToken ct) => h.PreviewAsync(r, memberId, messageId, ct),
+        "ListPoison" => (HttpRequest r, OperatorHandlers h, CancellationToken ct) => h.ListPoisonAsync(r, ct),
+        "ReplayPoison" => (HttpRequest r, OperatorHandlers h, CancellationToken ct) => h.ReplayPoisonAsync(r, ct),
+        "ListHeldEvents" => (HttpRequest r, OperatorHandlers h, CancellationToken ct) => h.ListHeldAsync(r, ct),
+        "ApproveHeldEvent" => (HttpRequest r, string eventId, OperatorHandlers h, CancellationToken ct) => h.ApproveAsync(r, eventId, ct),
+        "RejectHeldEvent" => (HttpRequest r, string eventId, OperatorHandlers h, CancellationToken ct) => h.RejectAsync(r, eventId, ct),
         _ => throw new InvalidOperationException($"Route {name} has no local handler."),
     };
 }

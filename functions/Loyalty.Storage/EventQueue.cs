@@ -27,6 +27,12 @@ public sealed class EventQueue
 
     private static readonly TimeSpan MaxVisibility = TimeSpan.FromDays(7);
 
+    // A message time-to-live of -1 second: the message never expires.
+    private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
+
+    // Long enough to send a batch on and delete it; a crash makes the batch visible again after it.
+    private static readonly TimeSpan ReplayHold = TimeSpan.FromMinutes(2);
+
     private readonly QueueClient _events;
     private readonly QueueClient _poison;
     private readonly TimeProvider _time;
@@ -135,7 +141,58 @@ public sealed class EventQueue
             while (Encoding.UTF8.GetByteCount(body) > MaxMessageBytes);
         }
 
-        await _poison.SendMessageAsync(body, ct).ConfigureAwait(false);
+        // No expiry (-1): a parked message waits for the operator, however long that takes,
+        // instead of vanishing after the queue's default seven days.
+        await _poison.SendMessageAsync(body, visibilityTimeout: null, timeToLive: NeverExpires, cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The first <paramref name="max"/> (1 to 32) parked messages without taking them (1 request):
+    /// each with its id, the original message, the last error and when it was parked.
+    /// Messages the Functions host parked itself (a bare body) come with the body as the message.
+    /// </summary>
+    public async Task<IReadOnlyList<ParkedMessage>> PeekPoisonAsync(int max, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(max, MaxReceiveCount);
+        var peeked = await _poison.PeekMessagesAsync(max, ct).ConfigureAwait(false);
+        return [.. peeked.Value.Select(m => Parked(m.MessageId, m.MessageText, m.InsertedOn, m.ExpiresOn))];
+    }
+
+    /// <summary>
+    /// Moves up to <paramref name="max"/> parked messages back onto the events queue, each as its
+    /// original message (a fresh dequeue count), then deletes it from the poison queue. A crash
+    /// in between leaves a copy in both: the member's <c>evt|</c> marker applies it once. A
+    /// message that was shortened to fit the poison queue cannot be replayed and stays parked.
+    /// </summary>
+    public async Task<PoisonReplay> ReplayPoisonAsync(int max, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        var (replayed, kept) = (0, 0);
+        while (replayed + kept < max)
+        {
+            var batch = (await _poison.ReceiveMessagesAsync(Math.Min(MaxReceiveCount, max - replayed - kept), ReplayHold, ct).ConfigureAwait(false)).Value;
+            if (batch.Length == 0)
+            {
+                break;
+            }
+
+            foreach (var message in batch)
+            {
+                var parked = Parked(message.MessageId, message.MessageText, message.InsertedOn, message.ExpiresOn);
+                if (parked.MessageTruncated)
+                {
+                    kept++;
+                    continue;
+                }
+
+                await _events.SendMessageAsync(parked.Message, ct).ConfigureAwait(false);
+                await _poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct).ConfigureAwait(false);
+                replayed++;
+            }
+        }
+
+        return new PoisonReplay(replayed, kept);
     }
 
     /// <summary>The service's approximate count of messages in the events queue (1 request).</summary>
@@ -144,6 +201,26 @@ public sealed class EventQueue
         var properties = await _events.GetPropertiesAsync(ct).ConfigureAwait(false);
         return properties.Value.ApproximateMessagesCount;
     }
+
+    private static ParkedMessage Parked(string id, string text, DateTimeOffset? insertedOn, DateTimeOffset? expiresOn)
+    {
+        PoisonMessage? wrapped = null;
+        try
+        {
+            wrapped = JsonSerializer.Deserialize<PoisonMessage>(text, MemberRows.Json);
+        }
+        catch (JsonException)
+        {
+            // A body the Functions host moved itself, as it was.
+        }
+
+        return wrapped is { Message: not null, LastError: not null }
+            ? new ParkedMessage(id, wrapped.Message, wrapped.LastError, wrapped.DequeueCount, wrapped.FailedAt, wrapped.MessageTruncated ?? false, NeverExpiresOn(expiresOn))
+            : new ParkedMessage(id, text, "parked by the Functions host (no error recorded)", null, insertedOn, false, NeverExpiresOn(expiresOn));
+    }
+
+    // The service reports "no expiry" as 9999-12-31.
+    private static bool NeverExpiresOn(DateTimeOffset? expiresOn) => expiresOn is null || expiresOn.Value.Year >= 9999;
 
     private static string Body(LoyaltyEvent evt)
     {
@@ -162,8 +239,23 @@ public sealed class EventQueue
         ex.Status == 404
         || (ex.Status == 400 && string.Equals(ex.ErrorCode, QueueErrorCode.PopReceiptMismatch.ToString(), StringComparison.Ordinal));
 
-    private sealed record PoisonMessage(string Message, string LastError, long DequeueCount, DateTimeOffset FailedAt, bool? MessageTruncated);
+    private sealed record PoisonMessage(string? Message, string? LastError, long DequeueCount, DateTimeOffset FailedAt, bool? MessageTruncated);
 }
+
+/// <summary>A message in the poison queue, as the operator sees it.</summary>
+/// <param name="Id">The poison queue's message id.</param>
+/// <param name="Message">The original message text (a queue envelope).</param>
+/// <param name="LastError">Why it was parked (no personal data).</param>
+/// <param name="DequeueCount">Deliveries before it was parked, where recorded.</param>
+/// <param name="ParkedAt">When it was parked.</param>
+/// <param name="MessageTruncated">The original was shortened to fit; it cannot be replayed.</param>
+/// <param name="NeverExpires">The queue keeps it until it is replayed or deleted.</param>
+public sealed record ParkedMessage(string Id, string Message, string LastError, long? DequeueCount, DateTimeOffset? ParkedAt, bool MessageTruncated, bool NeverExpires);
+
+/// <summary>What a replay of the poison queue did.</summary>
+/// <param name="Replayed">Messages moved back onto the events queue.</param>
+/// <param name="Kept">Messages left parked (shortened ones, which cannot be replayed).</param>
+public sealed record PoisonReplay(int Replayed, int Kept);
 
 /// <summary>An event whose envelope is larger than a queue message can hold; nothing was sent.</summary>
 public sealed class MessageTooLargeException(string message, string paramName) : ArgumentException(message, paramName);

@@ -60,6 +60,22 @@ public sealed record DirectoryEntry
     /// <summary>Points in lots expiring on or before <paramref name="day"/>.</summary>
     public long ExpiringBy(DateOnly day) => Lots.Where(l => l.ExpiresOn <= day).Sum(l => l.Points);
 
+    /// <summary>
+    /// Whether the members list shows <paramref name="before"/> and <paramref name="after"/> alike
+    /// (all but the version): a commit that changes nothing listed (a message claimed or sent, a
+    /// benefit use) then costs the directory no request.
+    /// </summary>
+    public static bool ListsAlike(MemberState? before, MemberState after)
+    {
+        if (before is null)
+        {
+            return false;
+        }
+
+        var (a, b) = (From(before), From(after));
+        return a.Lots.SequenceEqual(b.Lots) && a with { Version = b.Version, Lots = b.Lots } == b;
+    }
+
     /// <summary>The directory entry of a member state.</summary>
     public static DirectoryEntry From(MemberState state)
     {

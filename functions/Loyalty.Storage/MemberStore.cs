@@ -52,7 +52,11 @@ public sealed class MemberStore
     /// Reads the state row and, when asked, the order and redemption rows, each by key and
     /// concurrently (1 request, plus 1 per extra row). A missing row reads as null.
     /// </summary>
-    public async Task<LoadedMember> LoadAsync(string memberId, string? orderId, string? redemptionRequestId, CancellationToken ct)
+    public Task<LoadedMember> LoadAsync(string memberId, string? orderId, string? redemptionRequestId, CancellationToken ct) =>
+        LoadAsync(memberId, orderId, redemptionRequestId, null, ct);
+
+    /// <summary>As above, and the outbox message <paramref name="messageId"/> when asked (1 request more).</summary>
+    public async Task<LoadedMember> LoadAsync(string memberId, string? orderId, string? redemptionRequestId, string? messageId, CancellationToken ct)
     {
         RequireKey(memberId, nameof(memberId));
         if (orderId is not null)
@@ -68,16 +72,19 @@ public sealed class MemberStore
         var stateTask = ReadRowAsync(memberId, MemberRows.StateKey, ct);
         var orderTask = orderId is null ? Task.FromResult<TableEntity?>(null) : ReadRowAsync(memberId, MemberRows.OrderKey(orderId), ct);
         var redemptionTask = redemptionRequestId is null ? Task.FromResult<TableEntity?>(null) : ReadRowAsync(memberId, MemberRows.RedemptionKey(redemptionRequestId), ct);
-        await Task.WhenAll(stateTask, orderTask, redemptionTask).ConfigureAwait(false);
+        var messageTask = messageId is null ? Task.FromResult<TableEntity?>(null) : ReadRowAsync(memberId, MemberRows.MessageKey(messageId), ct);
+        await Task.WhenAll(stateTask, orderTask, redemptionTask, messageTask).ConfigureAwait(false);
 
         var stateRow = await stateTask.ConfigureAwait(false);
         var orderRow = await orderTask.ConfigureAwait(false);
         var redemptionRow = await redemptionTask.ConfigureAwait(false);
-        var inputs = orderRow is null && redemptionRow is null
+        var messageRow = await messageTask.ConfigureAwait(false);
+        var inputs = orderRow is null && redemptionRow is null && messageRow is null
             ? DecisionInputs.None
             : new DecisionInputs(
                 orderRow is null ? null : MemberRows.Deserialize<OrderRecord>(orderRow),
-                redemptionRow is null ? null : MemberRows.Deserialize<RedemptionRecord>(redemptionRow));
+                redemptionRow is null ? null : MemberRows.Deserialize<RedemptionRecord>(redemptionRow),
+                messageRow is null ? null : MemberRows.Deserialize<OutboxMessage>(messageRow));
         return stateRow is null
             ? new LoadedMember(memberId, null, default, inputs)
             : new LoadedMember(memberId, MemberRows.ReadState(stateRow), stateRow.ETag, inputs);
@@ -273,6 +280,14 @@ public sealed class MemberStore
 
         entries.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         return entries;
+    }
+
+    /// <summary>One outbox message, or null (1 request).</summary>
+    public async Task<OutboxMessage?> GetMessageAsync(string memberId, string messageId, CancellationToken ct)
+    {
+        RequireKey(memberId, nameof(memberId));
+        var row = await ReadRowAsync(memberId, MemberRows.MessageKey(messageId), ct).ConfigureAwait(false);
+        return row is null ? null : MemberRows.Deserialize<OutboxMessage>(row);
     }
 
     /// <summary>The member's outbox messages, newest first (a partition query over the <c>msg|</c> rows).</summary>

@@ -46,6 +46,17 @@ param programSignUpBonus int
 param programAllowNegativeBalance bool
 param programTimeZone string
 
+// Member messages (Loyalty:Smtp, Loyalty:MessageWebhook, Loyalty:Messaging); a channel is off while its host or URL is empty.
+param smtpHost string = ''
+param smtpPort int = 587
+param smtpSecurity string = 'StartTls'
+param smtpUserName string = ''
+param smtpFrom string = ''
+param smtpFromName string = ''
+param messageWebhookUrl string = ''
+param shopName string = 'Our shop'
+param shopAddress string = ''
+
 resource storageAccount 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
   name: storageAccountName
 }
@@ -147,6 +158,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     RemindExpiringPointsSchedule: '0 25 * * * *'
     BirthdayOffersSchedule: '0 35 * * * *'
     ReviewTiersSchedule: '0 45 * * * *'
+    DispatchMessagesSchedule: '0 * * * * *'
 
     // Secrets, as Key Vault references only; every one exists in the vault (core/keyvault.bicep),
     // and the app refuses to start on a reference left unresolved. Each signing secret has a
@@ -161,6 +173,23 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Loyalty__Webhooks__WooCommerceSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.wooCommerceWebhookSecret})'
     Loyalty__Webhooks__WooCommercePreviousSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.wooCommercePreviousWebhookSecret})'
     Loyalty__Smtp__Password: '@Microsoft.KeyVault(SecretUri=${secretUris.smtpPassword})'
+    Loyalty__MessageWebhook__Secret: '@Microsoft.KeyVault(SecretUri=${secretUris.messageWebhookSecret})'
+    Loyalty__Messaging__LinkSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.messagingLinkSecret})'
+
+    // Member messages: the channels, the shop in every message, and the sending rules.
+    Loyalty__Smtp__Host: smtpHost
+    Loyalty__Smtp__Port: string(smtpPort)
+    Loyalty__Smtp__Security: smtpSecurity
+    Loyalty__Smtp__UserName: smtpUserName
+    Loyalty__Smtp__From: smtpFrom
+    Loyalty__Smtp__FromName: smtpFromName
+    Loyalty__MessageWebhook__Url: messageWebhookUrl
+    Loyalty__Messaging__PublicBaseUrl: 'https://${site.properties.defaultHostName}'
+    Loyalty__Messaging__ShopName: shopName
+    Loyalty__Messaging__ShopAddress: shopAddress
+    Loyalty__Messaging__DefaultLanguage: 'en'
+    Loyalty__Messaging__QuietHours: '21:00-09:00'
+    Loyalty__Messaging__WeeklyMarketingCap: '2'
 
     // Intake: Shopify test orders earn nothing in production.
     Loyalty__Intake__AcceptShopifyTestOrders: 'false'
@@ -177,6 +206,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Loyalty__Program__SignUpBonus: string(programSignUpBonus)
     Loyalty__Program__AllowNegativeBalance: string(programAllowNegativeBalance)
     Loyalty__Program__TimeZone: programTimeZone
+    // Credits over these wait for the owner's approval (GET /api/admin/held-events).
+    Loyalty__Program__MaxPointsPerEvent: '100000'
+    Loyalty__Program__MaxPointsPerMemberPerDay: '250000'
   }
 }
 

@@ -42,12 +42,18 @@ param smtpPassword string
 @description('Key of the member directory\'s keyed hash (e-mail, phone and order lookups).')
 param directoryKey string
 
+@secure()
+param messageWebhookSecret string
+
+@secure()
+param messagingLinkSecret string
+
 @description('Write a random value into every secret given empty (the first plain deployment); a later run with it replaces the secrets set since.')
 param createMissingSecrets bool = false
 
 @secure()
 @description('Random material for the secrets createMissingSecrets writes, 72 characters (two GUIDs, 244 random bits) per secret. Never pass it.')
-param randomness string = '${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}'
+param randomness string = '${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}'
 
 @description('Refuse public network access except from allowedIpAddresses; the app reaches the vault through its private endpoint (core/network.bicep).')
 param privateNetworking bool = false
@@ -72,10 +78,12 @@ var names = {
   wooCommercePreviousWebhookSecret: 'woocommerce-webhook-secret-previous'
   smtpPassword: 'smtp-password'
   directoryKey: 'directory-key'
+  messageWebhookSecret: 'message-webhook-secret'
+  messagingLinkSecret: 'messaging-link-secret'
 }
 
 // The i-th random value: two GUIDs without their dashes, 64 hexadecimal characters.
-var random = [for i in range(0, 10): replace(substring(randomness, i * 72, 72), '-', '')]
+var random = [for i in range(0, 12): replace(substring(randomness, i * 72, 72), '-', '')]
 
 // The app refuses a key or secret under 16 bytes, and azd's secretOrRandomPassword generates 15
 // characters: each secret below is written with random characters after a shorter value (an
@@ -187,6 +195,22 @@ resource directoryKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if 
   }
 }
 
+resource messageWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(messageWebhookSecret) || createMissingSecrets) {
+  parent: vault
+  name: names.messageWebhookSecret
+  properties: {
+    value: length(messageWebhookSecret) < 16 ? '${messageWebhookSecret}${random[10]}' : messageWebhookSecret
+  }
+}
+
+resource messagingLinkSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(messagingLinkSecret) || createMissingSecrets) {
+  parent: vault
+  name: names.messagingLinkSecret
+  properties: {
+    value: length(messagingLinkSecret) < 16 ? '${messagingLinkSecret}${random[11]}' : messagingLinkSecret
+  }
+}
+
 output name string = vault.name
 output id string = vault.id
 
@@ -202,4 +226,6 @@ output secretUris object = {
   wooCommercePreviousWebhookSecret: '${vault.properties.vaultUri}secrets/${names.wooCommercePreviousWebhookSecret}'
   smtpPassword: '${vault.properties.vaultUri}secrets/${names.smtpPassword}'
   directoryKey: '${vault.properties.vaultUri}secrets/${names.directoryKey}'
+  messageWebhookSecret: '${vault.properties.vaultUri}secrets/${names.messageWebhookSecret}'
+  messagingLinkSecret: '${vault.properties.vaultUri}secrets/${names.messagingLinkSecret}'
 }

@@ -24,7 +24,7 @@ public sealed class TierTests
         var state = decision.State!;
         Assert.Equal(("silver", (DateTimeOffset?)at, (DateOnly?)new DateOnly(2026, 3, 11), (DateOnly?)null), (state.TierId, state.TierSince, state.ReviewOn, state.GraceUntil));
         var message = Assert.Single(decision.Messages);
-        Assert.Equal((MessageKinds.TierChanged, "silver", "Welcome to Silver!", 550L), (message.Kind, message.TierId, message.Text, message.Balance));
+        Assert.Equal((MessageKinds.TierUp, "silver", "Welcome to Silver!", 550L), (message.Kind, message.TierId, message.Text, message.Balance));
 
         // The next order earns at Silver: 100 × 1.25 = 125.
         Assert.Equal(125, store.Decide(Purchase("o3", 100m), at).Order!.PointsEarned);

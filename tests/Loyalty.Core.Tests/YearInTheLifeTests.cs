@@ -62,7 +62,7 @@ public sealed class YearInTheLifeTests
         Assert.Equal(250, o2.Entries[0].PendingChange);
         Assert.Equal((0L, "silver", "Member → Silver: rolling 12-month spend 550 reaches Silver's 500"), (o2.Entries[1].Points, o2.Entries[1].TierId, o2.Entries[1].Reason));
         var welcome = Assert.Single(o2.Messages);
-        Assert.Equal((MessageKinds.TierChanged, "silver"), (welcome.Kind, welcome.TierId));
+        Assert.Equal((MessageKinds.TierUp, "silver"), (welcome.Kind, welcome.TierId));
         Assert.Equal((D(2028, 1, 20), (DateOnly?)null), (store.State!.ReviewOn, store.State.GraceUntil));
         Holds(store, balance: 50, pending: 550, tier: "silver");
 
@@ -287,7 +287,7 @@ public sealed class YearInTheLifeTests
             (LedgerKinds.TierChanged, 0L, "silver", "Gold → Silver: review of 2028-02-05 after grace to 2028-03-06: rolling 12-month spend 120 is below Gold's 1500"),
             (changed.Kind, changed.Points, changed.TierId, changed.Reason));
         var down = Assert.Single(downgrade.Messages);
-        Assert.Equal((MessageKinds.TierChanged, "silver", 180L), (down.Kind, down.TierId, down.Balance));
+        Assert.Equal((MessageKinds.TierDown, "silver", 180L), (down.Kind, down.TierId, down.Balance));
         Assert.Equal((D(2029, 3, 6), (DateOnly?)null), (store.State!.ReviewOn, store.State.GraceUntil));
         Holds(store, balance: 180, pending: 0, tier: "silver");
 

@@ -156,14 +156,33 @@ public sealed class RedemptionTests(ServiceFixture service)
         // No actor: recorded as the default actor.
         using var plain = new HttpRequestMessage(HttpMethod.Post, $"api/admin/members/{memberId}/adjustments")
         {
-            Content = JsonContent.Create(new { points = -3, reason = "Price correction" }),
+            Content = JsonContent.Create(new { points = -3, reason = "Price correction", requestId = "adjust-2" }),
         };
         plain.Headers.Add("x-functions-key", LocalHost.AdminKey);
         using var withoutActor = await service.Client.SendAsync(plain);
 
+        // The first one retried (a timeout, a double click): answered again, applied once.
+        using var again = new HttpRequestMessage(HttpMethod.Post, $"api/admin/members/{memberId}/adjustments")
+        {
+            Content = JsonContent.Create(new { points = 5, reason = "Goodwill", actor = "owner@shop", requestId = "adjust-1" }),
+        };
+        again.Headers.Add("x-functions-key", LocalHost.AdminKey);
+        using var retried = await service.Client.SendAsync(again);
+
+        // Without a requestId a retry could not be told from a second adjustment: refused.
+        using var noRequestId = new HttpRequestMessage(HttpMethod.Post, $"api/admin/members/{memberId}/adjustments")
+        {
+            Content = JsonContent.Create(new { points = 7, reason = "Goodwill" }),
+        };
+        noRequestId.Headers.Add("x-functions-key", LocalHost.AdminKey);
+        using var withoutRequestId = await service.Client.SendAsync(noRequestId);
+
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorised.StatusCode);
         Assert.Equal(HttpStatusCode.Created, withActor.StatusCode);
         Assert.Equal(HttpStatusCode.Created, withoutActor.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, withoutRequestId.StatusCode);
+        Assert.Equal("requestId", (await withoutRequestId.Content.ReadFromJsonAsync<JsonObject>())!["field"]!.GetValue<string>());
         var created = (await withActor.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal(("adjust-1", 5L, 75L), (created["requestId"]!.GetValue<string>(), created["points"]!.GetValue<long>(), created["balance"]!.GetValue<long>()));
         var member = (await service.GetMemberAsync(memberId))!;

@@ -26,7 +26,7 @@ public class ServiceFixture : IAsyncLifetime
 
     public QueueClient PoisonQueue => new(Azurite.ConnectionString, "loyalty-events-poison");
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         _azurite = await Azurite.StartAsync();
         _host = await LocalHost.StartAsync(_azurite.ConnectionString, HostSettings);
@@ -36,7 +36,7 @@ public class ServiceFixture : IAsyncLifetime
     /// <summary>Settings laid over the test defaults of <see cref="LocalHost"/>.</summary>
     protected virtual IReadOnlyDictionary<string, string>? HostSettings => null;
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
         Client?.Dispose();

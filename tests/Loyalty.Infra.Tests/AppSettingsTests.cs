@@ -100,6 +100,7 @@ public sealed partial class AppSettingsTests
         {
             "adminKey", "storefrontKey", "apiSigningSecret", "apiPreviousSigningSecret", "shopifyWebhookSecret",
             "shopifyPreviousWebhookSecret", "wooCommerceWebhookSecret", "wooCommercePreviousWebhookSecret", "smtpPassword", "directoryKey",
+            "messageWebhookSecret", "messagingLinkSecret",
         };
         var vaultParameters = CompiledTemplate.Module("keyvault")["parameters"]!.AsObject();
         Assert.All(secretParameters, p =>

@@ -19,6 +19,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
             ConnectionString = Azurite.ConnectionString,
             MembersTable = "members" + id,
             ScheduleTable = "schedule" + id,
+            OrdersTable = "orders" + id,
+            DirectoryTable = "directory" + id,
             EventsQueue = "events-" + id,
             PoisonQueue = "poison-" + id,
         };

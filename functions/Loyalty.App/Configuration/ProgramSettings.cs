@@ -71,17 +71,19 @@ public static class ProgramSettings
                     p.Tiers,
                     p.Enabled ?? true)).ToList()
                 : demo.Promotions,
+            MaxPointsPerEvent = dto.MaxPointsPerEvent ?? demo.MaxPointsPerEvent,
+            MaxPointsPerMemberPerDay = dto.MaxPointsPerMemberPerDay ?? demo.MaxPointsPerMemberPerDay,
         };
     }
 
     /// <summary>Reads and validates the program; throws naming every bad setting.</summary>
     public static LoyaltyProgram ReadValidated(IConfiguration configuration)
     {
-        var program = Read(configuration);
-        var errors = program.Validate();
+        var program = Read(configuration) with { Messaging = Messaging.MessagingSettings.ReadRules(configuration) };
+        var errors = program.Validate().Select(e => Section + ":" + e).Concat(program.Messaging.Validate().Select(e => "Loyalty:" + e)).ToList();
         return errors.Count == 0
             ? program
-            : throw new InvalidOperationException("Invalid program settings: " + string.Join(" ", errors.Select(e => Section + ":" + e)));
+            : throw new InvalidOperationException("Invalid program settings: " + string.Join(" ", errors));
     }
 
     private sealed class Dto
@@ -99,6 +101,10 @@ public static class ProgramSettings
         public bool? AllowNegativeBalance { get; set; }
 
         public string? TimeZone { get; set; }
+
+        public long? MaxPointsPerEvent { get; set; }
+
+        public long? MaxPointsPerMemberPerDay { get; set; }
 
         public List<RewardDto>? Rewards { get; set; }
 

@@ -1,6 +1,8 @@
 using Loyalty.App.Http;
 using Loyalty.App.Intake;
 using Loyalty.App.Jobs;
+using Loyalty.App.Messaging;
+using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
 using Loyalty.App.Processing;
 using Loyalty.Storage;
@@ -39,14 +41,17 @@ public static class ServiceRegistration
         services.AddSingleton<RequestCounter>();
         services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<RequestCounter>()));
         services.AddSingleton<MemberStore>();
-        services.AddSingleton<OrderIndex>();
+        services.AddSingleton<OrderClaims>();
         services.AddSingleton<DeliveryLog>();
+        services.AddSingleton<HeldEvents>();
         services.AddSingleton<ScheduleIndex>();
         services.AddSingleton(sp => new MemberDirectory(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<IOptions<LoyaltyOptions>>().Value.DirectoryKey));
         services.AddSingleton<ScheduledJobs>();
         services.AddSingleton<JobHandlers>();
         services.AddSingleton<EventQueue>();
         services.AddSingleton<MemberCommands>();
+        services.AddMetrics();
+        services.AddSingleton<ProcessingMetrics>();
         services.AddSingleton<EventMessageHandler>();
         services.AddSingleton<WebhookHandlers>();
         services.AddSingleton<ProgramHandlers>();
@@ -54,7 +59,25 @@ public static class ServiceRegistration
         services.AddSingleton<DirectoryHandlers>();
         services.AddSingleton<FeedbackHandlers>();
         services.AddSingleton<ConsolePages>();
+        AddMessaging(services, configuration);
+        services.AddSingleton<OperatorHandlers>();
         return services;
+    }
+
+    // Messages: the due index, the dispatcher, the two channels and the member's routes.
+    private static void AddMessaging(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
+        services.AddOptions<MessageWebhookOptions>().Bind(configuration.GetSection(MessageWebhookOptions.Section)).ValidateOnStart();
+        services.AddOptions<MessagingOptions>().Bind(configuration.GetSection(MessagingOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MessagingOptions>>(sp => new ListValidator<MessagingOptions>(o =>
+            o.Validate(sp.GetRequiredService<IOptions<SmtpOptions>>().Value, sp.GetRequiredService<IOptions<MessageWebhookOptions>>().Value)));
+        services.AddSingleton<OutboxIndex>();
+        services.AddSingleton<MessageRenderer>();
+        services.AddSingleton<SmtpChannel>();
+        services.AddSingleton<WebhookChannel>();
+        services.AddSingleton<MessageDispatcher>();
+        services.AddSingleton<MessageHandlers>();
     }
 
     // The queue name comes from the top-level EventsQueue setting, the one the function app's

@@ -1,4 +1,5 @@
 using Loyalty.App.Intake;
+using Loyalty.App.Messaging;
 using Loyalty.Core;
 using Loyalty.Storage;
 
@@ -26,11 +27,8 @@ public sealed record SettingInfo(string Name, bool IsSecret, bool InAzure, bool 
 /// </summary>
 public static class SettingsCatalog
 {
-    /// <summary>
-    /// The SMTP section of the message dispatcher (a later issue): its password is in Key Vault
-    /// from the first deployment so the dispatcher needs no infrastructure change.
-    /// </summary>
-    public const string SmtpSection = "Loyalty:Smtp";
+    /// <summary>The SMTP section of the message dispatcher; its password is a Key Vault secret.</summary>
+    public const string SmtpSection = SmtpOptions.Section;
 
     /// <summary>
     /// Public settable options properties that are deliberately not settings of their own,
@@ -40,6 +38,10 @@ public static class SettingsCatalog
     {
         [nameof(StorageOptions) + "." + nameof(StorageOptions.EventsQueue)] = "set from the top-level EventsQueue setting, the one the function app's %EventsQueue% binding reads",
         [nameof(StorageOptions) + "." + nameof(StorageOptions.PoisonQueue)] = "always {EventsQueue}-poison, the name the Functions host gives poison queues",
+        [nameof(MessagingOptions) + "." + nameof(MessagingOptions.MemberPageUrl)] = "optional: only shops with a member page set it (README)",
+        [nameof(MessagingOptions) + "." + nameof(MessagingOptions.MemberPageLinkDays)] = "optional, with a default (README)",
+        [nameof(MessagingOptions) + "." + nameof(MessagingOptions.BatchSize)] = "optional, with a default (README)",
+        [nameof(MessagingOptions) + "." + nameof(MessagingOptions.Templates)] = "optional: a list of template overrides by kind and language (README)",
     };
 
     /// <summary>Every setting, in a stable order.</summary>
@@ -93,7 +95,25 @@ public static class SettingsCatalog
             new(Env(WebhookSecrets.WooCommercePreviousSecretSetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.WooCommercePreviousSecret)),
             new(Env(WebhookSecrets.ApiSigningSecretSetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.ApiSigningSecret)),
             new(Env(WebhookSecrets.ApiPreviousSigningSecretSetting), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WebhookSecrets), nameof(WebhookSecrets.ApiPreviousSigningSecret)),
-            new(Name(SmtpSection, "Password"), IsSecret: true, InAzure: true, InLocalSample: true),
+            new(Name(SmtpSection, nameof(SmtpOptions.Password)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(SmtpOptions), nameof(SmtpOptions.Password)),
+            new(Name(MessageWebhookOptions.Section, nameof(MessageWebhookOptions.Secret)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(MessageWebhookOptions), nameof(MessageWebhookOptions.Secret)),
+            new(Name(MessagingOptions.Section, nameof(MessagingOptions.LinkSecret)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(MessagingOptions), nameof(MessagingOptions.LinkSecret)),
+
+            // Messages: the channels (each off while its host or URL is empty), what every
+            // message says of the shop, and the sending rules.
+            new(Name(SmtpSection, nameof(SmtpOptions.Host)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(SmtpOptions), nameof(SmtpOptions.Host)),
+            new(Name(SmtpSection, nameof(SmtpOptions.Port)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(SmtpOptions), nameof(SmtpOptions.Port)),
+            new(Name(SmtpSection, nameof(SmtpOptions.Security)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(SmtpOptions), nameof(SmtpOptions.Security)),
+            new(Name(SmtpSection, nameof(SmtpOptions.UserName)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(SmtpOptions), nameof(SmtpOptions.UserName)),
+            new(Name(SmtpSection, nameof(SmtpOptions.From)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(SmtpOptions), nameof(SmtpOptions.From)),
+            new(Name(SmtpSection, nameof(SmtpOptions.FromName)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(SmtpOptions), nameof(SmtpOptions.FromName)),
+            new(Name(MessageWebhookOptions.Section, nameof(MessageWebhookOptions.Url)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(MessageWebhookOptions), nameof(MessageWebhookOptions.Url)),
+            new(Name(MessagingOptions.Section, nameof(MessagingOptions.PublicBaseUrl)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(MessagingOptions), nameof(MessagingOptions.PublicBaseUrl)),
+            new(Name(MessagingOptions.Section, nameof(MessagingOptions.ShopName)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(MessagingOptions), nameof(MessagingOptions.ShopName)),
+            new(Name(MessagingOptions.Section, nameof(MessagingOptions.ShopAddress)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(MessagingOptions), nameof(MessagingOptions.ShopAddress)),
+            new(Name(MessagingOptions.Section, nameof(MessagingOptions.DefaultLanguage)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(MessagingOptions), nameof(MessagingOptions.DefaultLanguage)),
+            new(Name(MessagingOptions.Section, "QuietHours"), IsSecret: false, InAzure: true, InLocalSample: true),
+            new(Name(MessagingOptions.Section, "WeeklyMarketingCap"), IsSecret: false, InAzure: true, InLocalSample: true),
 
             // Intake.
             new(Name(IntakeOptions.Section, nameof(IntakeOptions.AcceptShopifyTestOrders)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(IntakeOptions), nameof(IntakeOptions.AcceptShopifyTestOrders)),
@@ -112,6 +132,8 @@ public static class SettingsCatalog
             new(Name(program, nameof(LoyaltyProgram.SignUpBonus)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.SignUpBonus)),
             new(Name(program, nameof(LoyaltyProgram.AllowNegativeBalance)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.AllowNegativeBalance)),
             new(Name(program, nameof(LoyaltyProgram.TimeZone)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.TimeZone)),
+            new(Name(program, nameof(LoyaltyProgram.MaxPointsPerEvent)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.MaxPointsPerEvent)),
+            new(Name(program, nameof(LoyaltyProgram.MaxPointsPerMemberPerDay)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.MaxPointsPerMemberPerDay)),
         ];
 
         // Each timer's schedule (%Setting% in the function app).

@@ -1,5 +1,6 @@
 using Loyalty.App.Configuration;
 using Loyalty.App.Jobs;
+using Loyalty.App.Messaging;
 using Loyalty.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Loyalty.App.Http;
 
 /// <summary><c>POST /api/admin/jobs/{job}/runs</c>: runs a timer job now, as its timer would (admin key).</summary>
-public sealed class JobHandlers(ScheduledJobs jobs, IOptions<LoyaltyOptions> options, TimeProvider clock, ILogger<JobHandlers> logger)
+public sealed class JobHandlers(ScheduledJobs jobs, MessageDispatcher dispatcher, IOptions<LoyaltyOptions> options, TimeProvider clock, ILogger<JobHandlers> logger)
 {
     /// <summary>Runs <paramref name="job"/> as of now and answers with the days it finished and the events it queued.</summary>
     public async Task<IResult> RunAsync(HttpRequest request, string job, CancellationToken ct)
@@ -18,9 +19,14 @@ public sealed class JobHandlers(ScheduledJobs jobs, IOptions<LoyaltyOptions> opt
             return refused;
         }
 
+        if (job == MessageDispatcher.Job)
+        {
+            return Results.Json(await dispatcher.RunAsync(ct), EventEnvelope.Json);
+        }
+
         if (!ScheduledJobs.Names.Contains(job))
         {
-            return Problems.Create(StatusCodes.Status404NotFound, "unknown-job", "There is no such job.", $"The jobs are {string.Join(", ", ScheduledJobs.Names)}.", "job");
+            return Problems.Create(StatusCodes.Status404NotFound, "unknown-job", "There is no such job.", $"The jobs are {string.Join(", ", ScheduledJobs.Names.Append(MessageDispatcher.Job))}.", "job");
         }
 
         var run = await jobs.RunAsync(job, clock.GetUtcNow(), ct);
@@ -28,5 +34,14 @@ public sealed class JobHandlers(ScheduledJobs jobs, IOptions<LoyaltyOptions> opt
     }
 
     /// <summary>The timer entry point of both hosts.</summary>
-    public Task<JobRun> RunScheduledAsync(string job, CancellationToken ct) => jobs.RunAsync(job, clock.GetUtcNow(), ct);
+    public async Task<JobRun> RunScheduledAsync(string job, CancellationToken ct)
+    {
+        if (job != MessageDispatcher.Job)
+        {
+            return await jobs.RunAsync(job, clock.GetUtcNow(), ct);
+        }
+
+        var run = await dispatcher.RunAsync(ct);
+        return new JobRun(job, run.At, [], 0);
+    }
 }

@@ -89,7 +89,11 @@ public sealed class MemberHandlers(
         }
 
         var evt = new RedemptionRequested($"redeem:{memberId}:{body.RequestId}", memberId, clock.GetUtcNow(), body.RequestId!, body.RewardId!, NewCode());
-        var result = await commands.ApplyAsync(evt, ct);
+        if (await commands.TryApplyAsync(evt, ct) is not { } result)
+        {
+            return Problems.MemberBusy(MemberCommands.RetryAfterSeconds);
+        }
+
         switch (result.Outcome)
         {
             case DecisionOutcome.Applied or DecisionOutcome.AlreadyApplied when result.Decision.Redemption is { } redemption:
@@ -109,7 +113,7 @@ public sealed class MemberHandlers(
     }
 
     /// <summary>
-    /// <c>POST /api/admin/members/{memberId}/adjustments</c> <c>{ points, reason, actor?, requestId? }</c>:
+    /// <c>POST /api/admin/members/{memberId}/adjustments</c> <c>{ points, reason, requestId, actor? }</c>:
     /// adds or removes points, recorded with the reason and who did it.
     /// </summary>
     public async Task<IResult> AdjustAsync(HttpRequest request, string memberId, CancellationToken ct)
@@ -141,19 +145,27 @@ public sealed class MemberHandlers(
             return Problems.Invalid("actor", "actor is at most 100 characters.");
         }
 
-        if (body.RequestId is not null && !Keys.IsValidRequestId(body.RequestId))
+        // Required, so that a retried adjustment (a timeout, a double click) is applied once.
+        if (!Keys.IsValidRequestId(body.RequestId))
         {
-            return Problems.InvalidId("requestId", rule: Keys.Rule(Keys.MaxRequestIdLength));
+            return Problems.InvalidId("requestId", "required, unique per adjustment", Keys.Rule(Keys.MaxRequestIdLength));
         }
 
-        var requestId = body.RequestId ?? Guid.NewGuid().ToString("N");
+        var requestId = body.RequestId!;
         var evt = new PointsAdjusted($"adjust:{memberId}:{requestId}", memberId, clock.GetUtcNow(), body.Points.Value, body.Reason, actor);
-        var result = await commands.ApplyAsync(evt, ct);
+        if (await commands.TryApplyAsync(evt, ct) is not { } result)
+        {
+            return Problems.MemberBusy(MemberCommands.RetryAfterSeconds);
+        }
+
         return result.Outcome switch
         {
             DecisionOutcome.Applied => Results.Json(new AdjustmentView(requestId, body.Points.Value, result.State!.Balance, result.State.Debt), EventEnvelope.Json, statusCode: StatusCodes.Status201Created),
             DecisionOutcome.AlreadyApplied => Results.Json(new AdjustmentView(requestId, body.Points.Value, result.State?.Balance ?? 0, result.State?.Debt ?? 0), EventEnvelope.Json, statusCode: StatusCodes.Status200OK),
             DecisionOutcome.Refused => Refused(result.Decision.Refusals),
+
+            // Over the program's credit limits: nothing credited until approved (GET /api/admin/held-events).
+            DecisionOutcome.Held => Results.Json(new HeldAdjustmentView(requestId, body.Points.Value, "held", evt.EventId, result.Decision.Refusals[0].Message), EventEnvelope.Json, statusCode: StatusCodes.Status202Accepted),
             _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} for an adjustment."),
         };
     }
@@ -191,7 +203,10 @@ public sealed class MemberHandlers(
         }
 
         var evt = new BenefitUsed($"benefit:{memberId}:{benefitId}:{body.RequestId}", memberId, clock.GetUtcNow(), body.RequestId!, benefitId, body.Note);
-        var result = await commands.ApplyAsync(evt, ct);
+        if (await commands.TryApplyAsync(evt, ct) is not { } result)
+        {
+            return Problems.MemberBusy(MemberCommands.RetryAfterSeconds);
+        }
 
         // A repeated request is refused by the rules once it has used up the quota itself; its
         // marker says it is in, so it answers as the first time did.
@@ -282,6 +297,9 @@ public sealed class MemberHandlers(
 
     /// <summary>A redemption as the API shows it.</summary>
     public sealed record RedemptionView(string RequestId, string RewardId, string Code, long PointsSpent, long Balance, DateTimeOffset RedeemedAt, bool Reversed);
+
+    /// <summary>An adjustment held over the credit limits, waiting for approval of <paramref name="EventId"/>.</summary>
+    public sealed record HeldAdjustmentView(string RequestId, long Points, string Status, string EventId, string Reason);
 
     /// <summary>An adjustment as the API shows it.</summary>
     public sealed record AdjustmentView(string RequestId, long Points, long Balance, long Debt);

@@ -45,8 +45,28 @@ public static class Problems
     public static IResult TooLarge(int limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "The request body is too large.", $"Bodies are limited to {limit} bytes.");
 
+    /// <summary>
+    /// 503 with <c>Retry-After</c> when the member changed under every attempt to commit
+    /// (many writers on one member at once): nothing was written, and the same request
+    /// (same <c>requestId</c>) can be sent again safely.
+    /// </summary>
+    public static IResult MemberBusy(int retryAfterSeconds) =>
+        new WithHeader(
+            Create(StatusCodes.Status503ServiceUnavailable, "member-busy", "The member is being changed by other requests.", $"Nothing was written. Send the same request again (same requestId) after {retryAfterSeconds} second(s)."),
+            "Retry-After",
+            retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     // One problem type per meaning: a key that was sent and refused is not a missing one.
     private static IResult KeyProblem(bool keySent, string how) => keySent
         ? Create(StatusCodes.Status401Unauthorized, "key-not-accepted", "The key was not accepted.", "The key sent is not a key of this service. " + how)
         : Create(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication required.", how);
+
+    private sealed class WithHeader(IResult inner, string name, string value) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers[name] = value;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 }

@@ -45,6 +45,16 @@ public static class RequestReading
         return headers;
     }
 
+    /// <summary>
+    /// As <see cref="ReadJsonAsync{T}"/> for a body that may be left out (no Content-Length and
+    /// no Content-Type): then <paramref name="absent"/>.
+    /// </summary>
+    public static async Task<(T? Value, IResult? Problem)> ReadOptionalJsonAsync<T>(HttpRequest request, int limit, T absent, CancellationToken ct)
+        where T : class =>
+        request.ContentLength is > 0 || request.Headers.ContentType.Count > 0
+            ? await ReadJsonAsync<T>(request, limit, ct)
+            : (absent, null);
+
     /// <summary>Reads a small JSON body into <typeparamref name="T"/>, or gives the problem to answer.</summary>
     public static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpRequest request, int limit, CancellationToken ct)
         where T : class

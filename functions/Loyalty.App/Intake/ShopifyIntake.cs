@@ -518,10 +518,17 @@ public static partial class ShopifyIntake
             return null;
         }
 
+        // email_marketing_consent.state: "subscribed" is consent; "not_subscribed", "unsubscribed"... are not.
+        var consent = customer.TryGetProperty("email_marketing_consent", out var c) && c.ValueKind == JsonValueKind.Object
+            && c.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String
+            ? state.GetString() == "subscribed"
+            : (bool?)null;
         var profile = new MemberProfile(
             fields.Text(customer, "email", "customer"),
             fields.Text(customer, "first_name", "customer"),
-            fields.Text(customer, "last_name", "customer"));
+            fields.Text(customer, "last_name", "customer"),
+            MarketingConsent: consent,
+            Locale: customer.TryGetProperty("locale", out var locale) && locale.ValueKind == JsonValueKind.String && locale.GetString() is { Length: > 0 and <= 35 } l ? l : null);
         return profile == MemberProfile.Empty ? null : profile;
     }
 

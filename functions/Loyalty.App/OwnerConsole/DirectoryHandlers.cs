@@ -346,7 +346,7 @@ public sealed class DirectoryHandlers(
 
         private static bool TryLong(string text, out long? value)
         {
-            var ok = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && Math.Abs(v) <= Decider.MaxPointsPerEvent;
+            var ok = long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && Math.Abs(v) <= Decider.PointsCeiling;
             value = ok ? v : null;
             return ok;
         }

@@ -25,9 +25,10 @@ public abstract record MessageOutcome
 public sealed class EventMessageHandler(
     MemberCommands commands,
     MemberStore members,
-    OrderIndex orders,
+    OrderClaims claims,
     EventQueue queue,
     IOptions<ProcessingOptions> options,
+    ProcessingMetrics metrics,
     ILogger<EventMessageHandler> logger)
 {
     /// <summary>Handles one delivery of a message (<paramref name="dequeueCount"/> counts from 1).</summary>
@@ -75,15 +76,28 @@ public sealed class EventMessageHandler(
     // Done, or why the message must wait and be tried again.
     private async Task<(MessageOutcome? Done, string Failure)> TryApplyAsync(string body, LoyaltyEvent evt, long dequeueCount, CancellationToken ct)
     {
-        if (OrderRouting.TryGetOrderKey(evt.MemberId, out var orderKey))
+        // A shop's refund or cancellation goes to the member its order was credited to, whatever
+        // member it names (a Shopify refund names none); before the order, it waits on the claim.
+        if (evt is not PurchaseCompleted && OrderRouting.ClaimKeyOf(evt) is { } orderKey)
         {
-            var memberId = Keys.IsValid(orderKey) ? await orders.FindMemberAsync(orderKey, ct) : null;
-            if (memberId is null)
+            var claimedBy = (await claims.FindAsync(orderKey, ct))?.MemberId;
+            if (claimedBy is null)
             {
-                return (null, $"order {orderKey} not seen yet");
+                var check = EventValidation.Validate(evt with { MemberId = "unclaimed" });
+                if (check.Count > 0)
+                {
+                    return (await PoisonAsync(body, $"invalid event: {check[0].Field}: {check[0].Message}", dequeueCount, ct), string.Empty);
+                }
+
+                claimedBy = await claims.WaitAsync(orderKey, evt, ct);
+                if (claimedBy is null)
+                {
+                    logger.LogInformation("{EventType} {EventId} waits for its order to be credited", EventEnvelope.TypeOf(evt), evt.EventId);
+                    return (new MessageOutcome.Completed("waiting for its order"), string.Empty);
+                }
             }
 
-            evt = evt with { MemberId = memberId };
+            evt = evt with { MemberId = claimedBy };
         }
 
         var validation = EventValidation.Validate(evt);
@@ -106,10 +120,15 @@ public sealed class EventMessageHandler(
                 return (new MessageOutcome.Completed("applied"), string.Empty);
             case DecisionOutcome.AlreadyApplied:
                 return (new MessageOutcome.Completed("already applied"), string.Empty);
+            case DecisionOutcome.Refused when result.Decision.Refusals[0].Code == RefusalCodes.OrderClaimed:
+                // Not a business "no" to acknowledge quietly: someone sent one order for two members.
+                return (await PoisonAsync(body, result.Decision.Refusals[0].Message, dequeueCount, ct), string.Empty);
             case DecisionOutcome.Refused:
                 var refusal = result.Decision.Refusals.FirstOrDefault();
                 logger.LogWarning("Refused {EventType} {EventId} for member {MemberId}: {RefusalCode}", EventEnvelope.TypeOf(evt), evt.EventId, evt.MemberId, refusal?.Code);
                 return (new MessageOutcome.Completed("refused: " + refusal?.Code), string.Empty);
+            case DecisionOutcome.Held:
+                return (new MessageOutcome.Completed("held for approval"), string.Empty);
             case DecisionOutcome.OrderNotSeen:
                 return (null, $"order {Decider.Needs(evt).OrderId} not seen yet for member {evt.MemberId}");
             default:
@@ -120,6 +139,7 @@ public sealed class EventMessageHandler(
     private async Task<MessageOutcome> PoisonAsync(string body, string error, long dequeueCount, CancellationToken ct)
     {
         await queue.SendToPoisonAsync(body, error, dequeueCount, ct);
+        metrics.Parked();
         logger.LogError("Message parked in the poison queue after {DequeueCount} deliveries: {Reason}", dequeueCount, error);
         return new MessageOutcome.Completed("poisoned");
     }

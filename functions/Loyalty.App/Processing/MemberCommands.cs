@@ -19,24 +19,77 @@ public sealed record ApplyResult(DecisionOutcome Outcome, MemberState? State, De
 /// </summary>
 public sealed class MemberCommands(
     MemberStore store,
-    OrderIndex orders,
+    OrderClaims claims,
     ScheduleIndex schedule,
     MemberDirectory directory,
+    OutboxIndex outbox,
     EventQueue queue,
+    HeldEvents held,
+    ProcessingMetrics metrics,
     LoyaltyProgram program,
     IOptions<ProcessingOptions> options,
     TimeProvider clock,
     ILogger<MemberCommands> logger)
 {
-    /// <summary>Applies one event to its member, exactly once however often it is delivered.</summary>
-    public async Task<ApplyResult> ApplyAsync(LoyaltyEvent evt, CancellationToken ct)
+    /// <summary>Seconds a caller answered "member busy" should wait before sending the same request again.</summary>
+    public const int RetryAfterSeconds = 1;
+
+    /// <summary>
+    /// Applies one event to its member, exactly once however often it is delivered. An event
+    /// over the program's credit limits is held instead (<see cref="DecisionOutcome.Held"/>),
+    /// unless <paramref name="approvedOverLimit"/>: the owner's approval of that held event.
+    /// </summary>
+    public async Task<ApplyResult> ApplyAsync(LoyaltyEvent evt, CancellationToken ct, bool approvedOverLimit = false)
     {
-        if (evt is PurchaseCompleted purchase && OrderRouting.IndexKeyOf(purchase) is { } orderKey)
+        ArgumentNullException.ThrowIfNull(evt);
+        if (evt is not PurchaseCompleted || OrderRouting.ClaimKeyOf(evt) is not { } orderKey)
         {
-            // Before the member's batch, so a refund that names only the order can always find it.
-            await orders.RecordAsync(orderKey, evt.MemberId, ct);
+            return await DecideAndCommitAsync(evt, approvedOverLimit, ct);
         }
 
+        // Claimed before the member's commit, so the claim and the credit cannot disagree: a
+        // crash in between leaves a claim that the redelivered purchase finds as its own.
+        var claim = await claims.ClaimAsync(orderKey, evt.MemberId, ct);
+        if (claim.MemberId != evt.MemberId)
+        {
+            logger.LogWarning("Purchase {EventId} for member {MemberId} refused: its order was credited to another member", evt.EventId, evt.MemberId);
+            var refusal = new Refusal(RefusalCodes.OrderClaimed, $"Order {orderKey} was credited to another member; one order earns once.");
+            return new ApplyResult(DecisionOutcome.Refused, null, new Decision { Outcome = DecisionOutcome.Refused, Refusals = [refusal] });
+        }
+
+        var result = await DecideAndCommitAsync(evt, approvedOverLimit, ct);
+        if (claim.Waiting.Count > 0 && result.Outcome is DecisionOutcome.Applied or DecisionOutcome.AlreadyApplied)
+        {
+            // Take-backs that came first go on now that the order is in; sent before the list is
+            // emptied, so a crash in between sends them again and their markers apply them once.
+            var waiting = claim.Waiting.Select(w => EventEnvelope.TryParse(w, out var e, out _) ? e : null).OfType<LoyaltyEvent>().ToList();
+            await queue.SendAsync(waiting, ct);
+            await claims.ReleasedAsync(orderKey, ct);
+            logger.LogInformation("Order of {EventId} released {Count} take-back(s) that arrived before it", evt.EventId, waiting.Count);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="ApplyAsync"/> for a synchronous caller: null when the member changed under
+    /// every commit attempt (nothing written; answer 503 with <see cref="RetryAfterSeconds"/>).
+    /// </summary>
+    public async Task<ApplyResult?> TryApplyAsync(LoyaltyEvent evt, CancellationToken ct, bool approvedOverLimit = false)
+    {
+        try
+        {
+            return await ApplyAsync(evt, ct, approvedOverLimit);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            logger.LogWarning("Member {MemberId} changed under every commit attempt; answered 503 member-busy", evt.MemberId);
+            return null;
+        }
+    }
+
+    private async Task<ApplyResult> DecideAndCommitAsync(LoyaltyEvent evt, bool approvedOverLimit, CancellationToken ct)
+    {
         var (orderId, redemptionId) = Decider.Needs(evt);
 
         // A purchase is decided without reading its order row: the store inserts that row, so
@@ -45,8 +98,14 @@ public sealed class MemberCommands(
         var maxAttempts = options.Value.MaxConflictRetries;
         for (var attempt = 1; ; attempt++)
         {
-            var loaded = await store.LoadAsync(evt.MemberId, orderToRead, redemptionId, ct);
-            var decision = Decider.Decide(loaded.State, evt, loaded.Inputs, program, clock.GetUtcNow());
+            var loaded = await store.LoadAsync(evt.MemberId, orderToRead, redemptionId, Decider.MessageNeeded(evt), ct);
+            var inputs = approvedOverLimit ? loaded.Inputs with { OverLimitApproved = true } : loaded.Inputs;
+            var decision = Decider.Decide(loaded.State, evt, inputs, program, clock.GetUtcNow());
+            if (decision.Outcome == DecisionOutcome.Held)
+            {
+                return await HoldAsync(evt, orderId, redemptionId, decision, ct);
+            }
+
             if (decision.Outcome != DecisionOutcome.Applied)
             {
                 return new ApplyResult(decision.Outcome, loaded.State, decision);
@@ -56,6 +115,7 @@ public sealed class MemberCommands(
             // the commit made due, and a follow-up waits for this event's marker (see
             // EventMessageHandler), so a commit that fails leaves only harmless traces.
             await schedule.AddAsync(evt.MemberId, Schedule.Added(loaded.State, decision.State), ct);
+            await outbox.AddAsync(evt.MemberId, decision.Messages, ct);
             if (decision.FollowUps.Count > 0)
             {
                 await queue.SendAsync(decision.FollowUps, ct);
@@ -65,7 +125,11 @@ public sealed class MemberCommands(
             switch (status)
             {
                 case CommitStatus.Committed:
-                    await directory.RecordAsync(decision.State!, NewOrderOf(evt), ct);
+                    if (NewOrderOf(evt) is { } || !DirectoryEntry.ListsAlike(loaded.State, decision.State!))
+                    {
+                        await directory.RecordAsync(decision.State!, NewOrderOf(evt), ct);
+                    }
+
                     return new ApplyResult(DecisionOutcome.Applied, decision.State, decision);
                 case CommitStatus.AlreadyApplied:
                     logger.LogInformation("Event {EventId} was already applied to member {MemberId}", evt.EventId, evt.MemberId);
@@ -78,6 +142,27 @@ public sealed class MemberCommands(
                     throw new ConcurrencyConflictException(evt.MemberId, attempt);
             }
         }
+    }
+
+    // Over a credit limit: held for the owner, once however often it is delivered. An event the
+    // owner approved earlier is in already (its marker was written with it).
+    private async Task<ApplyResult> HoldAsync(LoyaltyEvent evt, string? orderId, string? redemptionId, Decision decision, CancellationToken ct)
+    {
+        var points = CreditLimits.NewPoints(decision.Entries);
+        var reason = decision.Refusals[0].Message;
+        var (row, inserted) = await held.HoldAsync(evt, points, reason, clock.GetUtcNow(), ct);
+        if (row.Status == HeldStatus.Approved)
+        {
+            return await AlreadyAppliedAsync(evt, orderId, redemptionId, ct);
+        }
+
+        if (inserted)
+        {
+            metrics.Held();
+            logger.LogWarning("Event {EventId} for member {MemberId} held for approval: it credits {Points} points, over the program's limit", evt.EventId, evt.MemberId, points);
+        }
+
+        return new ApplyResult(DecisionOutcome.Held, decision.State, decision);
     }
 
     // The marker says the event is in: read again so the caller sees the state (and, for a

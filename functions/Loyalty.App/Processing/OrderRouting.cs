@@ -4,29 +4,44 @@ using Loyalty.Core;
 namespace Loyalty.App.Processing;
 
 /// <summary>
+/// Which shop order an event is about, for the order's claim (see <see cref="Loyalty.Storage.OrderClaims"/>).
 /// Events whose member is known only through their order (a Shopify refund names its order,
-/// not its customer) travel with a placeholder member id; the processor resolves it from the
-/// order index, which it fills when it credits such an order. Placeholders start with '@',
-/// which no real member id can (see <see cref="Keys.IsValid"/>).
+/// not its customer) travel with a placeholder member id that the claim replaces; placeholders
+/// start with '@', which no real member id can (see <see cref="Keys.IsValid"/>).
 /// </summary>
 public static class OrderRouting
 {
     private const string Prefix = "@order:";
 
+    // The intakes whose order ids are the shop's own, so one order is one claim. The generic
+    // API names its members itself and its event ids are its own (api:…): it claims nothing.
+    private static readonly string[] ShopSources = ["shopify:", "woo:"];
+
     /// <summary>The placeholder member id for events routed by <paramref name="orderKey"/>.</summary>
     public static string Placeholder(string orderKey) => Prefix + orderKey;
 
-    /// <summary>Whether <paramref name="memberId"/> is a placeholder, and for which order key.</summary>
-    public static bool TryGetOrderKey(string memberId, out string orderKey)
+    /// <summary>
+    /// The claim key (<c>{source}:order:{orderId}</c>) of a shop purchase, refund or cancellation,
+    /// taken from its event id (<c>{key}:paid</c>, <c>{key}:refund:{id}</c>, <c>{key}:refunded</c>,
+    /// <c>{key}:cancelled</c>); null for every other event.
+    /// </summary>
+    public static string? ClaimKeyOf(LoyaltyEvent evt)
     {
-        orderKey = memberId.StartsWith(Prefix, StringComparison.Ordinal) ? memberId[Prefix.Length..] : string.Empty;
-        return orderKey.Length > 0;
+        ArgumentNullException.ThrowIfNull(evt);
+        var key = evt switch
+        {
+            PurchaseCompleted p => OrderKeys.Of(p),
+            OrderRefunded r => Before(r.EventId, r.OrderId),
+            OrderCancelled c => Before(c.EventId, c.OrderId),
+            _ => null,
+        };
+        return key is not null && ShopSources.Any(s => key.StartsWith(s, StringComparison.Ordinal)) ? key : null;
     }
 
-    /// <summary>
-    /// The index key to record when crediting <paramref name="purchase"/>, or null. Only
-    /// Shopify's refunds need the index, so only Shopify orders pay for the extra write.
-    /// </summary>
-    public static string? IndexKeyOf(PurchaseCompleted purchase) =>
-        OrderKeys.Of(purchase) is { } key && key.StartsWith("shopify:", StringComparison.Ordinal) ? key : null;
+    private static string? Before(string eventId, string orderId)
+    {
+        var marker = $":order:{orderId}:";
+        var at = eventId.IndexOf(marker, StringComparison.Ordinal);
+        return at > 0 ? eventId[..(at + marker.Length - 1)] : null;
+    }
 }

@@ -61,8 +61,8 @@ public sealed class GenericApiIntakeTests
 
         Assert.Equal("api:" + eventId, purchase.EventId);
 
-        // A Shopify-shaped purchase would otherwise fill Shopify's order index and take its refunds.
-        Assert.Null(Loyalty.App.Processing.OrderRouting.IndexKeyOf(purchase));
+        // A Shopify-shaped purchase would otherwise claim a Shopify order and take its refunds.
+        Assert.Null(Loyalty.App.Processing.OrderRouting.ClaimKeyOf(purchase));
     }
 
     [Fact]
