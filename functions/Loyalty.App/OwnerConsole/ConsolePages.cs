@@ -112,7 +112,9 @@ public sealed class ConsolePages(IOptions<LoyaltyOptions> options, TimeProvider 
     {
         response.Headers.ContentSecurityPolicy = Policy;
         response.Headers.XContentTypeOptions = "nosniff";
-        response.Headers["Referrer-Policy"] = "no-referrer";
+        // Not "no-referrer": under it a browser sends "Origin: null" with a form POST, and the
+        // sign-in and sign-out forms would fail the Origin check.
+        response.Headers["Referrer-Policy"] = "same-origin";
     }
 
     private static string? FormValue(string form, string name)

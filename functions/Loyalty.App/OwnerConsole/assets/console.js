@@ -90,6 +90,8 @@ async function api(path, options = {}) {
   return body;
 }
 
+// Chinese names read family name first, with no space (王小明); others given name first.
+const fullName = (first, last) => (/[\u3400-\u9fff]/.test((first || '') + (last || '')) ? (last || '') + (first || '') : [first, last].filter(Boolean).join(' '));
 const requestId = () => 'console-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10);
 const money = v => Number(v ?? 0).toFixed(2);
 const day = v => (v ? String(v).slice(0, 10) : '');
@@ -132,7 +134,7 @@ async function membersPage() {
     const body = document.querySelector('#list tbody');
     const labels = ['name', 'email', 'tier', 'balance', 'expiring30', 'lastPurchase', 'spend'].map(k => t(k));
     body.replaceChildren(...last.members.map(m => {
-      const name = [m.firstName, m.lastName].filter(Boolean).join(' ') || m.memberId;
+      const name = fullName(m.firstName, m.lastName) || m.memberId;
       const link = el('a', { href: '/console/members/' + encodeURIComponent(m.memberId), text: name });
       const cells = [link, m.email ?? '', m.tierName ?? '', { text: m.balance, class: 'num' }, { text: m.expiring30Days, class: 'num' }, day(m.lastPurchaseAt), { text: money(m.spend), class: 'num' }];
       const tr = row(cells, { 'data-member': m.memberId });
@@ -179,7 +181,7 @@ async function memberPage() {
   function render() {
     if (!member) return;
     const p = member.profile || {};
-    const name = [p.firstName, p.lastName].filter(Boolean).join(' ') || member.memberId;
+    const name = fullName(p.firstName, p.lastName) || member.memberId;
     document.getElementById('name').textContent = name;
     document.title = name + ' · ' + t('title');
     const [shop, customer] = member.memberId.includes('-') ? [member.memberId.slice(0, member.memberId.indexOf('-')), member.memberId.slice(member.memberId.indexOf('-') + 1)] : ['', member.memberId];
