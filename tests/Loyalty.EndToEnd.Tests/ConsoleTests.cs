@@ -170,6 +170,21 @@ public sealed class ConsoleTests(ServiceFixture service)
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         }
 
+        // A cookie whose signature or expiry was altered, or one never minted, is no session.
+        Assert.Contains("=v1.", cookie, StringComparison.Ordinal);
+        var tampered = cookie[..^1] + (cookie[^1] == 'a' ? 'b' : 'a');
+        foreach (var bad in new[] { tampered, cookie.Replace("=v1.", "=v1.9", StringComparison.Ordinal), "loyalty_console=" + Convert.ToBase64String(Encoding.UTF8.GetBytes("admin|4102444800|forged")) })
+        {
+            using var page = new HttpRequestMessage(HttpMethod.Get, "console/members");
+            page.Headers.Add("Cookie", bad);
+            using var answer = await client.SendAsync(page);
+            Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+            using var list = new HttpRequestMessage(HttpMethod.Get, "api/members");
+            list.Headers.Add("Cookie", bad);
+            using var data = await client.SendAsync(list);
+            Assert.Equal(HttpStatusCode.Unauthorized, data.StatusCode);
+        }
+
         // A change with the cookie but from another origin is refused, and writes nothing.
         using var foreign = new HttpRequestMessage(HttpMethod.Post, "api/admin/members/fb-anyone/adjustments") { Content = JsonContent.Create(new { points = 5, reason = "csrf" }) };
         foreign.Headers.Add("Cookie", cookie);

@@ -249,6 +249,16 @@ public static class HostileRequests
                 : Post($"api/admin/held-events/api:hx-{i}/{action}", Pick(r, ["{", "[]", "{\"note\":5}", "{\"actor\":\"\"}"])));
         }
 
+        // The console: no session, a forged one, a foreign or missing Origin, paths out of the assets.
+        // (A wrong key at sign-in waits a second by design, so it is tested once in ConsoleTests, not here.)
+        // The client follows redirects, so "to sign-in" ends as the sign-in page's 200.
+        string[] origins = ["", "null", "https://evil.example", "http://127.0.0.1:1"];
+        Add("ConsoleSignIn", "missing or foreign Origin", [403], 1, (r, i) => ConsoleRequest(HttpMethod.Post, "console/sign-in", Pick(r, origins), "key=" + Uri.EscapeDataString(LocalHost.AdminKey)));
+        Add("ConsoleSignOut", "missing or foreign Origin", [403], 1, (r, i) => ConsoleRequest(HttpMethod.Post, "console/sign-out", Pick(r, origins), null));
+        Add("ConsoleMemberPage", "no session, hostile member id", [200, 400, 404], 1, (r, i) => ConsoleRequest(HttpMethod.Get, $"console/members/{Uri.EscapeDataString(Pick(r, HostileIds))}", null, null, forged: r.Next(2) == 0));
+        Add("ConsoleMembersPage", "forged session", [200], 1, (r, i) => ConsoleRequest(HttpMethod.Get, "console/members", null, null, forged: true));
+        Add("ConsoleAsset", "a path out of the assets", [400, 404], 1, (r, i) => ConsoleRequest(HttpMethod.Get, "console/assets/" + Pick(r, ["..%2Fappsettings.json", "%2e%2e%2f%2e%2e%2fLoyalty.App.dll", "console.js%00", "nope.js", "CONSOLE.JS", "sign-in.html%3F"]), null, null));
+
         // Wrong methods on real routes (a method another route serves on the same path is not wrong).
         Add("*", "wrong method", [405], 1, (r, i) =>
         {
@@ -325,7 +335,6 @@ public static class HostileRequests
         return request;
     };
 
-    // key: true = the admin key, false = a wrong key, null = none.
     // key: true = the admin key as the header (accepted on every route), false = a wrong key, null = none.
     private static Func<HttpRequestMessage> Get(string path, bool? key) => () => WithKey(new HttpRequestMessage(HttpMethod.Get, WrongKey(path, key)), key);
 
@@ -336,6 +345,23 @@ public static class HostileRequests
     private static Func<HttpRequestMessage> Put(string path, string? body, bool? key = true) => () => WithKey(
         new HttpRequestMessage(HttpMethod.Put, WrongKey(path, key)) { Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json") },
         key);
+
+    // A console request: with Origin (when given) and, when forged, a session cookie that was never minted.
+    private static Func<HttpRequestMessage> ConsoleRequest(HttpMethod method, string path, string? origin, string? form, bool forged = false) => () =>
+    {
+        var request = new HttpRequestMessage(method, path) { Content = form is null ? null : new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded") };
+        if (origin is { Length: > 0 })
+        {
+            request.Headers.TryAddWithoutValidation("Origin", origin);
+        }
+
+        if (forged)
+        {
+            request.Headers.TryAddWithoutValidation("Cookie", "loyalty_console=" + Convert.ToBase64String(Encoding.UTF8.GetBytes("admin|4102444800|forged")));
+        }
+
+        return request;
+    };
 
     private static HttpRequestMessage WithKey(HttpRequestMessage request, bool? key)
     {

@@ -527,6 +527,7 @@ public static partial class ShopifyIntake
             fields.Text(customer, "email", "customer"),
             fields.Text(customer, "first_name", "customer"),
             fields.Text(customer, "last_name", "customer"),
+            Phone: fields.Text(customer, "phone", "customer") is { Length: > 0 } phone ? phone : null,
             MarketingConsent: consent,
             Locale: customer.TryGetProperty("locale", out var locale) && locale.ValueKind == JsonValueKind.String && locale.GetString() is { Length: > 0 and <= 35 } l ? l : null);
         return profile == MemberProfile.Empty ? null : profile;

@@ -248,7 +248,8 @@ public static partial class WooCommerceIntake
         var profile = new MemberProfile(
             fields.Text(billing, "email", "billing"),
             fields.Text(billing, "first_name", "billing"),
-            fields.Text(billing, "last_name", "billing"));
+            fields.Text(billing, "last_name", "billing"),
+            Phone: fields.Text(billing, "phone", "billing") is { Length: > 0 } phone ? phone : null);
         return profile == MemberProfile.Empty ? null : profile;
     }
 

@@ -77,6 +77,11 @@ public sealed class FixtureTests
         Assert.Equal(414.95m, purchase.Lines.Sum(l => l.Merchandise));
         Assert.Equal(414.95m, purchase.OrderTotal);
         Assert.Equal(new MemberProfile("john@example.com", "John", "Smith"), purchase.Profile);
+
+        // The customer's phone, where the shop has one, is the member's (the console finds members by it).
+        body = Replace(body, "\"email\": \"john@example.com\",\n    \"phone\": null,", "\"email\": \"john@example.com\",\n    \"phone\": \"+16135551111\",");
+        var withPhone = Single<PurchaseCompleted>(ShopifyIntake.Handle(ShopifyHeaders(body, "orders/paid"), body, ShopifySecret, ReceivedAt, acceptTestOrders: true));
+        Assert.Equal("+16135551111", withPhone.Profile!.Phone);
     }
 
     [Fact]
@@ -151,7 +156,7 @@ public sealed class FixtureTests
         Assert.Equal([new OrderLine("315", null, null, 2, 3.00m, 0m), new OrderLine("316", "Bar3", null, 1, 12.00m, 0m)], purchase.Lines);
         Assert.Equal(18.00m, purchase.Lines.Sum(l => l.Merchandise));
         Assert.Equal(29.35m, purchase.OrderTotal);
-        Assert.Equal(new MemberProfile("john.doe@example.com", "John", "Doe"), purchase.Profile);
+        Assert.Equal(new MemberProfile("john.doe@example.com", "John", "Doe", Phone: "(555) 555-5555"), purchase.Profile);
     }
 
     [Fact]
@@ -169,7 +174,7 @@ public sealed class FixtureTests
         Assert.Equal(modified, purchase.OccurredAt);
         Assert.Equal([new OrderLine("311", null, null, 1, 9.00m, 0m), new OrderLine("313", null, null, 1, 20.00m, 0m)], purchase.Lines);
         Assert.Equal(39.00m, purchase.OrderTotal);
-        Assert.Equal(new MemberProfile("joao.silva@example.com", "João", "Silva"), purchase.Profile);
+        Assert.Equal(new MemberProfile("joao.silva@example.com", "João", "Silva", Phone: "(11) 1111-1111"), purchase.Profile);
         SameEvent(new OrderRefunded("woo:shop.example.com:order:723:refund:726", "woo-26", modified, "723", "726", [], 10.00m), accepted.Events[1]);
         SameEvent(new OrderRefunded("woo:shop.example.com:order:723:refund:724", "woo-26", modified, "723", "724", [], 9.00m), accepted.Events[2]);
     }

@@ -25,7 +25,7 @@ public sealed class WooCommerceIntakeTests
         Assert.Equal("4821", purchase.OrderId);
         Assert.Equal("USD", purchase.Currency);
         Assert.Equal(new DateTimeOffset(2026, 3, 14, 18, 12, 44, TimeSpan.Zero), purchase.OccurredAt);
-        Assert.Equal(new MemberProfile("maria.kowalski@example.org", "Maria", "Kowalski"), purchase.Profile);
+        Assert.Equal(new MemberProfile("maria.kowalski@example.org", "Maria", "Kowalski", Phone: "(503) 555-0142"), purchase.Profile);
         Assert.Equal(["1201", "1202", "1203"], purchase.Lines.Select(l => l.LineId));
         Assert.Equal(["YOGA-CORK", "BOTTLE-750", null], purchase.Lines.Select(l => l.Sku));
         Assert.Equal([1, 3, 3], purchase.Lines.Select(l => l.Quantity));
