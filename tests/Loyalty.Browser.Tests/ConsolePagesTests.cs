@@ -13,14 +13,23 @@ namespace Loyalty.Browser.Tests;
 /// </summary>
 public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<ConsoleBrowser>
 {
-    private async Task<JsonObject> MemberAsync(string memberId)
+    private Task<JsonObject> MemberAsync(string memberId) => ApiAsync($"api/members/{memberId}");
+
+    private async Task<JsonObject> ApiAsync(string path)
     {
         using var client = browser.Host.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/members/{memberId}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("x-functions-key", LocalHost.AdminKey);
         using var response = await client.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    private async Task SearchAsync(Session s, string query, int rows = 1)
+    {
+        await s.Page.FillAsync("#q", query);
+        await s.Page.PressAsync("#q", "Enter");
+        await s.Page.WaitForFunctionAsync($"() => document.querySelector('#status').textContent.startsWith('{rows} ') && document.querySelectorAll('#list tbody tr').length === {rows}");
     }
 
     [Fact]
@@ -56,9 +65,12 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
         await using var s = await browser.OpenAsync();
         await s.SignInAsync();
 
-        await s.Page.FillAsync("#q", "王小");
-        await s.Page.PressAsync("#q", "Enter");
-        await s.Page.WaitForFunctionAsync("() => document.querySelectorAll('#list tbody tr').length === 1");
+        // By e-mail (any case) and by order number, then by a Chinese name prefix.
+        await SearchAsync(s, "XiaoMing.Wang@example.cn");
+        Assert.Equal("demo-04", await s.Page.GetAttributeAsync("#list tbody tr", "data-member"));
+        await SearchAsync(s, "D-0402");
+        Assert.Equal("demo-04", await s.Page.GetAttributeAsync("#list tbody tr", "data-member"));
+        await SearchAsync(s, "王小");
         Assert.Equal("demo-04", await s.Page.GetAttributeAsync("#list tbody tr", "data-member"));
         Assert.Equal("王小明", (await s.Page.TextContentAsync("#list tbody tr a"))!.Trim());
         Assert.Contains("q=%E7%8E%8B%E5%B0%8F", s.Page.Url, StringComparison.Ordinal);
@@ -77,6 +89,11 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
         // 2. Tier and benefits.
         Assert.Equal(member["tier"]!["name"]!.GetValue<string>(), (await s.Page.TextContentAsync("#tier-badge"))!.Trim());
         Assert.Equal(member["benefits"]!.AsArray().Count, await s.Page.Locator("#benefits tbody tr").CountAsync());
+        foreach (var benefit in member["benefits"]!.AsArray())
+        {
+            var remaining = benefit!["remaining"] is { } r ? r.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture) : "unlimited";
+            Assert.Equal(remaining, (await s.Page.TextContentAsync($"#benefits tr[data-benefit='{benefit["benefitId"]}'] td.remaining"))!.Trim());
+        }
 
         // 3. Purchases: every order under "all", and both charts drawn by Chart.js with 12 months.
         await s.Page.SelectOptionAsync("#period", "all");
@@ -89,6 +106,9 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
         // 4. Points: the figures the service holds, and one row per lot.
         Assert.Equal(member["balance"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture), await s.ValueAsync("balance"));
         Assert.Equal(member["lots"]!.AsArray().Count, await s.Page.Locator("#lots tbody tr").CountAsync());
+        var activity = await ApiAsync("api/members/demo-04/activity");
+        var expiring30 = activity["expiring"]!.AsArray().Single(w => w!["days"]!.GetValue<int>() == 30)!["points"]!.GetValue<long>();
+        Assert.Equal(expiring30.ToString(System.Globalization.CultureInfo.InvariantCulture), await s.ValueAsync("expiring30"));
         Assert.True(await s.Page.Locator("#history tbody tr").CountAsync() > 0);
 
         // 5. Feedback and messages have their tables.
@@ -125,6 +145,7 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
         await s.Page.WaitForFunctionAsync($"() => document.querySelector(\"#benefits tr[data-benefit='{id}'] td:nth-child(2)\").textContent === '{used + 1}'");
         var after = (await MemberAsync("demo-grace"))["benefits"]!.AsArray().Single(b => b!["benefitId"]!.GetValue<string>() == id)!;
         Assert.Equal(used + 1, after["used"]!.GetValue<int>());
+        Assert.Equal(["benefit_used", "adjusted"], await s.Page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#history tbody tr')].slice(0, 2).map(r => r.dataset.kind)"));
 
         await s.Page.SelectOptionAsync("#fb-satisfaction", "2");
         await s.Page.FillAsync("#fb-nps", "4");
@@ -134,6 +155,46 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
         // Member text is shown as text, never as markup.
         Assert.Equal(0, await s.Page.Locator("#feedback-table b").CountAsync());
         Assert.Equal(1, await s.Page.Locator("#feedback-table td", new PageLocatorOptions { HasTextString = "<b>Box was crushed</b>" }).CountAsync());
+        s.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_member_named_like_markup_is_shown_as_text_and_runs_no_script()
+    {
+        const string Name = "<img src=x onerror=alert(1)>";
+        var body = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            eventId = "browser-xss-enrolled",
+            type = "member.enrolled",
+            memberId = "xss-1",
+            occurredAt = DateTimeOffset.UtcNow.AddMinutes(-1),
+            payload = new { profile = new { firstName = Name, lastName = "\"><script>alert(2)</script>", email = "xss@example.com" } },
+        });
+        using (var client = browser.Host.CreateClient())
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/events") { Content = new ByteArrayContent(bytes) };
+            request.Content.Headers.ContentType = new("application/json");
+            request.Headers.Add("X-Loyalty-Signature", Signing.Hex(bytes, LocalHost.ApiSecret));
+            using var response = await client.SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        await using var s = await browser.OpenAsync();
+        var dialogs = 0;
+        s.Page.Dialog += (_, d) => { dialogs++; _ = d.DismissAsync(); };
+        await s.SignInAsync();
+        await s.Page.WaitForFunctionAsync("""
+            async () => (await fetch('/api/members?q=xss%40example.com').then(r => r.json())).members.length === 1
+            """, null, new PageWaitForFunctionOptions { PollingInterval = 200 });
+        await SearchAsync(s, "xss@example.com");
+        Assert.Equal(Name + " \"><script>alert(2)</script>", (await s.Page.TextContentAsync("#list tbody tr a"))!.Trim());
+
+        await s.Page.ClickAsync("#list tbody tr a");
+        await s.ReadyAsync();
+        Assert.StartsWith(Name, (await s.Page.TextContentAsync("#name"))!, StringComparison.Ordinal);
+        Assert.Equal(0, await s.Page.Locator("main img, main script").CountAsync());
+        Assert.Equal(0, dialogs);
         s.AssertNoErrors();
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Loyalty.App;
 using Loyalty.Testing;
 
 namespace Loyalty.EndToEnd.Tests;
@@ -116,6 +117,39 @@ public sealed class ConsoleTests(ServiceFixture service)
         Assert.Equal("<img src=x onerror=alert(1)>", feedback!["text"]!.GetValue<string>());
         Assert.Equal(9, body["lastNps"]!.GetValue<int>());
         Assert.Equal("complaint", Assert.Single(body["serviceRecords"]!.AsArray())!["kind"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Without_a_session_every_console_page_sends_you_to_sign_in_and_every_data_route_answers_401()
+    {
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+        using var client = new HttpClient(handler) { BaseAddress = service.Client.BaseAddress };
+        static string Fill(string template) => template
+            .Replace("{memberId}", "demo-ada", StringComparison.Ordinal).Replace("{benefitId}", "free-delivery", StringComparison.Ordinal)
+            .Replace("{job}", "ExpirePoints", StringComparison.Ordinal).Replace("{messageId}", "m-1", StringComparison.Ordinal)
+            .Replace("{eventId}", "api:e-1", StringComparison.Ordinal).Replace("{requestId}", "r-1", StringComparison.Ordinal);
+
+        var pages = HostContract.ConsoleRoutes.Where(r => r.Method == "GET" && r.Name is not ("ConsoleSignInPage" or "ConsoleAsset")).ToList();
+        Assert.NotEmpty(pages);
+        foreach (var route in pages)
+        {
+            using var answer = await client.GetAsync(Fill(route.Template));
+            Assert.True(answer.StatusCode == HttpStatusCode.Redirect && answer.Headers.Location!.OriginalString == "/console/sign-in", $"{route.Name}: {answer.StatusCode}");
+        }
+
+        // Not data routes: the unsubscribe link carries its own signature (a forged one is 404),
+        // and the program (tiers and rewards, what the shop's own pages show) is public.
+        foreach (var route in HostContract.HttpRoutes.Where(r => !r.Template.StartsWith("messages/unsubscribe", StringComparison.Ordinal) && r.Name != "GetProgram"))
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(route.Method), HostContract.RoutePrefix + "/" + Fill(route.Template));
+            if (route.Method is "POST" or "PUT")
+            {
+                request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+            }
+
+            using var answer = await client.SendAsync(request);
+            Assert.True(answer.StatusCode == HttpStatusCode.Unauthorized, $"{route.Name} ({route.Method} {route.Template}): {answer.StatusCode}");
+        }
     }
 
     [Fact]
