@@ -4,7 +4,7 @@
 # Ends with the line "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-{ [ -x node_modules/.bin/azurite ] && [ -f node_modules/chart.js/dist/chart.umd.min.js ]; } || npm ci --no-audit --no-fund || exit 1
+{ [ -x node_modules/.bin/azurite ] && [ -f node_modules/chart.js/dist/chart.umd.min.js ] && [ -d node_modules/smtp-server ]; } || npm ci --no-audit --no-fund || exit 1
 # The function app first, timed on its own (the deployable artifact); then the rest of the solution.
 start=$(date +%s)
 dotnet build functions/Loyalty.Functions -nologo -v q -clp:ErrorsOnly || exit 1

@@ -220,6 +220,7 @@ public sealed class MessagingTests(MessagingFixture service) : IClassFixture<Mes
 
         await killed.DisposeAsync();
         var deliveredAtKill = slow.Mail.Count;
+        var runs = new List<string>();
         await using var restarted = await LocalHost.StartAsync(service.Azurite.ConnectionString, settings);
         using (var client = restarted.CreateClient())
         {
@@ -229,14 +230,15 @@ public sealed class MessagingTests(MessagingFixture service) : IClassFixture<Mes
             for (var round = 1; round <= 20 && Crashed(slow).Select(m => m.To[0]).Distinct().Count() < Members; round++)
             {
                 await At(client, at.AddMinutes(1).AddSeconds(30 * round));
-                await Dispatch(client);
+                runs.Add((await Dispatch(client)).ToJsonString());
             }
         }
 
         var mail = Crashed(slow);
         var twice = mail.GroupBy(m => m.Message.MessageId).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         TestContext.Current.SendDiagnosticMessage($"crash test: {deliveredAtKill} delivered before the kill, {mail.Count} in all, {twice.Count} Message-ID(s) seen twice: {string.Join(", ", twice)}");
-        Assert.Equal(Members, mail.Select(m => m.To[0]).Distinct().Count());
+        var delivered = mail.Select(m => m.To[0]).Distinct().Count();
+        Assert.True(delivered == Members, $"{delivered} of {Members} delivered; dispatcher runs after the restart:\n{string.Join("\n", runs)}\nthe restarted host said:\n{restarted.Output[^Math.Min(restarted.Output.Length, 6000)..]}");
         Assert.True(twice.Count <= 1, $"{twice.Count} messages were sent twice");
         for (var i = 0; i < Members; i++)
         {
