@@ -47,11 +47,11 @@ internal static class ExpiryBench
         }
 
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-        var sizes = IntList(args, "--members", [100_000, 10_000]);
-        var due = Int(args, "--due", 1_000);
-        var seedConcurrency = Int(args, "--seed-concurrency", 64);
-        var workers = Int(args, "--workers", 8);
-        var sample = Int(args, "--sample", 100);
+        var sizes = Args.IntList(args, "--members", [100_000, 10_000]);
+        var due = Args.Int(args, "--due", 1_000);
+        var seedConcurrency = Args.Int(args, "--seed-concurrency", 64);
+        var workers = Args.Int(args, "--workers", 8);
+        var sample = Args.Int(args, "--sample", 100);
         if (due < 1 || sizes.Count == 0 || sizes.Any(s => s < due) || seedConcurrency < 1 || workers < 1 || sample < 0)
         {
             Console.Error.WriteLine("Each population must hold at least --due members, and --due, --seed-concurrency and --workers must be at least 1.");
@@ -414,20 +414,6 @@ internal static class ExpiryBench
                 Console.WriteLine($"  [{(check.Passed ? "ok" : "FAIL")}] {check.Name}{(check.Detail.Length > 0 ? $" ({check.Detail})" : string.Empty)}");
             }
         }
-    }
-
-    private static int Int(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static List<int> IntList(string[] args, string name, List<int> fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length
-            ? [.. args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => int.Parse(v, NumberStyles.Integer, CultureInfo.InvariantCulture))]
-            : fallback;
     }
 
     /// <summary>
