@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Loyalty.App.Http;
@@ -38,7 +37,6 @@ internal static class ConsoleBench
         Exits 1 when a check fails.
         """;
 
-    private const string ApiSecret = "bench-api-signing-secret";
     private const string AdminKeyValue = "bench-admin-key-not-for-production";
     private const string Heavy = "heavy-1";
     private const int HeavyOrders = 500;
@@ -73,7 +71,7 @@ internal static class ConsoleBench
             ["Loyalty:Local:RunTimers"] = "false",
             ["Loyalty:Local:QueueConcurrency"] = workers.ToString(CultureInfo.InvariantCulture),
             ["Loyalty:Local:PrintHints"] = "false",
-            ["Loyalty:Api:SigningSecret"] = ApiSecret,
+            ["Loyalty:Api:SigningSecret"] = Purchases.ApiSecret,
             ["Loyalty:AdminKey"] = AdminKeyValue,
             ["Loyalty:DirectoryKey"] = "bench-directory-key-not-for-production",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -190,36 +188,7 @@ internal static class ConsoleBench
     private static async Task PostPurchasesAsync(HttpClient http, QueuePump pump, int from, int count, int buyers)
     {
         var handledAtStart = pump.Handled;
-        long posted = 0;
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(s => Task.Run(async () =>
-        {
-            for (var i = from + s; i < from + count; i += 4)
-            {
-                while (Interlocked.Read(ref posted) - (pump.Handled - handledAtStart) >= 100)
-                {
-                    await Task.Delay(2);
-                }
-
-                var price = 10 + (i % 50);
-                var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
-                {
-                    eventId = $"bench:order:{i}:paid",
-                    type = "purchase.completed",
-                    memberId = $"bench-{i % buyers}",
-                    occurredAt = DateTimeOffset.UtcNow,
-                    payload = new { orderId = $"o{i}", currency = "USD", orderTotal = price + 5, lines = new[] { new { lineId = "1", sku = "SKU", quantity = 1, unitPrice = price, discount = 0 } } },
-                }));
-                using var request = new HttpRequestMessage(HttpMethod.Post, "api/events") { Content = new ByteArrayContent(body) };
-                request.Headers.Add("X-Loyalty-Signature", Signing.Hex(body, ApiSecret));
-                using var response = await http.SendAsync(request);
-                if (response.StatusCode != HttpStatusCode.Accepted)
-                {
-                    throw new InvalidOperationException($"intake answered {(int)response.StatusCode}");
-                }
-
-                Interlocked.Increment(ref posted);
-            }
-        })));
+        await Purchases.PostAsync(http, pump, from, count, buyers, senders: 4, depth: 100);
         while (pump.Handled - handledAtStart < count)
         {
             await Task.Delay(5);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -141,7 +140,6 @@ async Task<Result> BareSdkAsync(string connectionString)
 
 async Task<Result> LocalHostAsync(string connectionString)
 {
-    const string apiSecret = "bench-api-signing-secret";
     var port = FreePort();
     var app = LocalApp.Create([], new Dictionary<string, string?>
     {
@@ -150,7 +148,7 @@ async Task<Result> LocalHostAsync(string connectionString)
         ["Loyalty:Local:StartAzurite"] = "false",
         ["Loyalty:Local:SeedDemo"] = "false",
         ["Loyalty:Local:QueueConcurrency"] = workers.ToString(CultureInfo.InvariantCulture),
-        ["Loyalty:Api:SigningSecret"] = apiSecret,
+        ["Loyalty:Api:SigningSecret"] = Purchases.ApiSecret,
         ["Loyalty:AdminKey"] = "bench-admin-key-not-for-production",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Loyalty:Local:PrintHints"] = "false",
@@ -161,39 +159,10 @@ async Task<Result> LocalHostAsync(string connectionString)
     using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
     counter.Reset();
     var handledAtStart = pump.Handled;
-    long posted = 0;
     var sw = Stopwatch.StartNew();
-    var senders = Enumerable.Range(0, 8).Select(s => Task.Run(async () =>
-    {
-        for (var i = s; i < events; i += 8)
-        {
-            while (Interlocked.Read(ref posted) - (pump.Handled - handledAtStart) >= depth)
-            {
-                await Task.Delay(2);
-            }
-
-            var price = 10 + (i % 50);
-            var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
-            {
-                eventId = $"bench:order:{i}:paid",
-                type = "purchase.completed",
-                memberId = $"bench-{i % members}",
-                occurredAt = DateTimeOffset.UtcNow,
-                payload = new { orderId = $"o{i}", currency = "USD", orderTotal = price + 5, lines = new[] { new { lineId = "1", sku = "SKU", quantity = 1, unitPrice = price, discount = 0 } } },
-            }));
-            using var request = new HttpRequestMessage(HttpMethod.Post, "api/events") { Content = new ByteArrayContent(body) };
-            request.Headers.Add("X-Loyalty-Signature", Signing.Hex(body, apiSecret));
-            using var response = await http.SendAsync(request);
-            if (response.StatusCode != HttpStatusCode.Accepted)
-            {
-                throw new InvalidOperationException($"intake answered {(int)response.StatusCode}");
-            }
-
-            Interlocked.Increment(ref posted);
-        }
-    })).ToList();
+    var posting = Purchases.PostAsync(http, pump, 0, events, members, senders: 8, depth);
     using var ticker = progress ? new Timer(_ => Console.Error.WriteLine($"  {sw.Elapsed.TotalSeconds,6:F1}s handled {pump.Handled - handledAtStart}, table {counter.TableRequests}, queue {counter.QueueRequests}"), null, 5000, 5000) : null;
-    await Task.WhenAll(senders);
+    await posting;
     while (pump.Handled - handledAtStart < events)
     {
         await Task.Delay(5);
