@@ -42,7 +42,7 @@ public sealed class ConsolePages(IOptions<LoyaltyOptions> options, TimeProvider 
     {
         if (!ConsoleSession.FromOwnOrigin(request))
         {
-            return Problems.Create(StatusCodes.Status403Forbidden, "origin-not-allowed", "The request did not come from the console.", "State-changing console requests must carry this host's Origin header.");
+            return NotFromConsole();
         }
 
         var body = await RequestReading.ReadBodyAsync(request, MaxFormBytes, ct);
@@ -64,7 +64,7 @@ public sealed class ConsolePages(IOptions<LoyaltyOptions> options, TimeProvider 
     {
         if (!ConsoleSession.FromOwnOrigin(request))
         {
-            return Problems.Create(StatusCodes.Status403Forbidden, "origin-not-allowed", "The request did not come from the console.", "State-changing console requests must carry this host's Origin header.");
+            return NotFromConsole();
         }
 
         request.HttpContext.Response.Cookies.Delete(ConsoleSession.CookieName, ConsoleSession.Options(request, null));
@@ -107,6 +107,9 @@ public sealed class ConsolePages(IOptions<LoyaltyOptions> options, TimeProvider 
         request.HttpContext.Response.Headers.CacheControl = "no-store";
         return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
     }
+
+    private static IResult NotFromConsole() =>
+        Problems.Create(StatusCodes.Status403Forbidden, "origin-not-allowed", "The request did not come from the console.", "State-changing console requests must carry this host's Origin header.");
 
     private static void Secure(HttpResponse response)
     {
