@@ -60,6 +60,8 @@ public static class HostContract
         new("ListHeldEvents", "GET", "admin/held-events"),
         new("ApproveHeldEvent", "POST", "admin/held-events/{eventId}/approval"),
         new("RejectHeldEvent", "POST", "admin/held-events/{eventId}/rejection"),
+        new("ImportMembers", "POST", "admin/imports"),
+        new("ExportMembers", "GET", "admin/exports/members"),
     ];
 
     /// <summary>

@@ -69,6 +69,7 @@ public static partial class Decider
             ConsentChanged e => ChangeConsent(state, e, now),
             MessageDue e => ClaimMessage(state, e, inputs.Message, program, now),
             MessageDelivered e => RecordDelivery(state, e, inputs.Message, program, now),
+            MemberImported e => Import(state, e, program, now),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
         };
         return CreditLimits.Enforce(state, decision, inputs.OverLimitApproved, program, now);

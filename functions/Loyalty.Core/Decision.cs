@@ -42,6 +42,9 @@ public static class RefusalCodes
     /// <summary>The shop order was already credited to another member: one order earns once, for one member.</summary>
     public const string OrderClaimed = "order-claimed";
 
+    /// <summary>The member was already imported from another file: a member moves in once (adjust points instead).</summary>
+    public const string AlreadyImported = "already-imported";
+
     /// <summary>The event is invalid for the state (e.g. a zero adjustment).</summary>
     public const string Invalid = "invalid";
 }

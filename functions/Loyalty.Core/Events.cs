@@ -204,3 +204,31 @@ public static class DeliveryOutcomes
     /// <summary>The mail server refused the address for good: the message fails and the address is marked.</summary>
     public const string Bounced = "bounced";
 }
+
+/// <summary>
+/// A member moved in from the shop's spreadsheet (one row of an import file). The event id is
+/// <c>import:{member}:{file hash}</c>, so the same file imported twice changes nothing.
+/// </summary>
+/// <param name="Profile">What the row says of the member; fields the member already has are kept.</param>
+/// <param name="OpeningBalance">Points the member had in the old system (0 or more); they become one lot.</param>
+/// <param name="LotExpiresOn">The program-local day those points expire at the end of; null: the program's lifetime from today.</param>
+/// <param name="TierId">The tier the spreadsheet gave the member (a program tier id); null: no tier column.</param>
+/// <param name="LifetimeSpend">Merchandise bought before the move (program currency).</param>
+/// <param name="LastPurchaseAt">The latest purchase before the move.</param>
+/// <param name="FileHash">The import file's hash: every row of one file carries it.</param>
+public sealed record MemberImported(
+    string EventId,
+    string MemberId,
+    DateTimeOffset OccurredAt,
+    MemberProfile Profile,
+    long OpeningBalance,
+    DateOnly? LotExpiresOn,
+    string? TierId,
+    decimal? LifetimeSpend,
+    DateTimeOffset? LastPurchaseAt,
+    string FileHash)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt)
+{
+    /// <summary>The event id of one member's row in the file with <paramref name="fileHash"/>.</summary>
+    public static string IdFor(string memberId, string fileHash) => $"import:{memberId}:{fileHash}";
+}

@@ -41,6 +41,9 @@ public static class LedgerKinds
 
     /// <summary>A tier benefit was used (0 points).</summary>
     public const string BenefitUsed = "benefit_used";
+
+    /// <summary>The opening balance of a member moved in from a spreadsheet (not earned here).</summary>
+    public const string Imported = "imported";
 }
 
 /// <summary>Points added to (positive) or taken from (negative) the lot of one expiry day.</summary>

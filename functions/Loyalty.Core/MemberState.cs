@@ -101,6 +101,9 @@ public sealed record MemberState
     /// <summary>Points credited on <see cref="CreditDay"/> (see <see cref="CreditLimits"/>).</summary>
     public long CreditedThatDay { get; init; }
 
+    /// <summary>The hash of the spreadsheet the member was imported from (a member is imported once).</summary>
+    public string? ImportedFrom { get; init; }
+
     /// <summary>Number of ledger entries written for this member; the next entry gets this + 1.</summary>
     public long LedgerSequence { get; init; }
 

@@ -1,6 +1,7 @@
 using Loyalty.App;
 using Loyalty.App.Configuration;
 using Loyalty.App.Http;
+using Loyalty.App.Import;
 using Loyalty.App.Messaging;
 using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
@@ -91,6 +92,8 @@ public static class LocalEndpoints
         "ListHeldEvents" => (HttpRequest r, OperatorHandlers h, CancellationToken ct) => h.ListHeldAsync(r, ct),
         "ApproveHeldEvent" => (HttpRequest r, string eventId, OperatorHandlers h, CancellationToken ct) => h.ApproveAsync(r, eventId, ct),
         "RejectHeldEvent" => (HttpRequest r, string eventId, OperatorHandlers h, CancellationToken ct) => h.RejectAsync(r, eventId, ct),
+        "ImportMembers" => (HttpRequest r, ImportHandlers h, CancellationToken ct) => h.ImportAsync(r, ct),
+        "ExportMembers" => (HttpRequest r, ImportHandlers h, CancellationToken ct) => h.ExportAsync(r, ct),
         _ => throw new InvalidOperationException($"Route {name} has no local handler."),
     };
 }

@@ -1,4 +1,5 @@
 using Loyalty.App.Http;
+using Loyalty.App.Import;
 using Loyalty.App.Intake;
 using Loyalty.App.Jobs;
 using Loyalty.App.Messaging;
@@ -61,6 +62,9 @@ public static class ServiceRegistration
         services.AddSingleton<ConsolePages>();
         AddMessaging(services, configuration);
         services.AddSingleton<OperatorHandlers>();
+        services.AddSingleton<Importer>();
+        services.AddSingleton<MemberExport>();
+        services.AddSingleton<ImportHandlers>();
         return services;
     }
 
