@@ -121,7 +121,7 @@ public static partial class ImportColumns
     }
 
     private static Dictionary<string, ImportField> Build(Dictionary<ImportField, string[]> aliases) =>
-        aliases.SelectMany(a => a.Value.Select(v => (Key: Normalise(v), a.Key))).ToDictionary(a => a.Key, a => a.Item2, StringComparer.Ordinal);
+        aliases.SelectMany(a => a.Value.Select(v => (Key: Normalise(v), a.Key))).DistinctBy(a => a.Key).ToDictionary(a => a.Key, a => a.Item2, StringComparer.Ordinal);
 
     [GeneratedRegex(@"[（(\[【].*?[）)\]】]")]
     private static partial Regex Bracketed();
