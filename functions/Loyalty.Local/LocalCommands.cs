@@ -76,10 +76,7 @@ public static class LocalCommands
                 Console.WriteLine("  note: " + line);
             }
 
-            var progress = new Progress<ImportProgress>(p => Console.Error.Write(string.Create(
-                CultureInfo.InvariantCulture,
-                $"\r  {p.Done} of {p.Total} rows, {p.Rate:0} rows/s, {(p.Left is { } left ? $"{left.TotalSeconds:0} s left" : "...")}   ")));
-            var report = await importer.RunAsync(plan, dryRun, parallelism, progress, ct);
+            var report = await importer.RunAsync(plan, dryRun, parallelism, new ConsoleProgress(), ct);
             Console.Error.WriteLine();
             foreach (var bad in report.BadRows)
             {
@@ -136,6 +133,14 @@ public static class LocalCommands
         {
             await azurite.StopAsync(CancellationToken.None);
         }
+    }
+
+    // Written as it is reported (not posted to the thread pool), so the last line is never lost.
+    private sealed class ConsoleProgress : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => Console.Error.Write(string.Create(
+            CultureInfo.InvariantCulture,
+            $"\r  {value.Done} of {value.Total} rows, {value.Rate:0} rows/s, {(value.Left is { } left ? $"{left.TotalSeconds:0} s left" : "...")}   "));
     }
 
     private static int Usage(string message)
