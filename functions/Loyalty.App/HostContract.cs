@@ -76,6 +76,7 @@ public static class HostContract
         new("ConsoleSignOut", "POST", "console/sign-out"),
         new("ConsoleMembersPage", "GET", "console/members"),
         new("ConsoleMemberPage", "GET", "console/members/{memberId}"),
+        new("ConsoleImportPage", "GET", "console/import"),
         new("ConsoleAsset", "GET", "console/assets/{name}"),
     ];
 

@@ -34,6 +34,10 @@ public sealed class ConsoleFunctions(ConsolePages pages)
     public IResult ConsoleMemberPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/members/{memberId}")] HttpRequest request, string memberId) =>
         pages.MemberPage(request, memberId);
 
+    [Function("ConsoleImportPage")]
+    public IResult ConsoleImportPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/import")] HttpRequest request) =>
+        pages.ImportPage(request);
+
     [Function("ConsoleAsset")]
     public IResult ConsoleAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/assets/{name}")] HttpRequest request, string name) =>
         pages.Asset(request, name);

@@ -1,4 +1,5 @@
 using Loyalty.App.Http;
+using Loyalty.App.Import;
 using Loyalty.App.Messaging;
 using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
@@ -21,7 +22,8 @@ public sealed class HttpFunctions(
     DirectoryHandlers directory,
     FeedbackHandlers feedback,
     MessageHandlers messages,
-    OperatorHandlers operators)
+    OperatorHandlers operators,
+    ImportHandlers imports)
 {
     [Function("ShopifyWebhook")]
     public Task<IResult> ShopifyWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/shopify")] HttpRequest request, CancellationToken ct) =>
@@ -114,4 +116,12 @@ public sealed class HttpFunctions(
     [Function("RejectHeldEvent")]
     public Task<IResult> RejectHeldEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/held-events/{eventId}/rejection")] HttpRequest request, string eventId, CancellationToken ct) =>
         operators.RejectAsync(request, eventId, ct);
+
+    [Function("ImportMembers")]
+    public Task<IResult> ImportMembers([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/imports")] HttpRequest request, CancellationToken ct) =>
+        imports.ImportAsync(request, ct);
+
+    [Function("ExportMembers")]
+    public Task<IResult> ExportMembers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/exports/members")] HttpRequest request, CancellationToken ct) =>
+        imports.ExportAsync(request, ct);
 }

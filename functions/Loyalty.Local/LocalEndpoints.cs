@@ -82,6 +82,7 @@ public static class LocalEndpoints
         "ConsoleSignOut" => (HttpRequest r, ConsolePages h) => h.SignOut(r),
         "ConsoleMembersPage" => (HttpRequest r, ConsolePages h) => h.MembersPage(r),
         "ConsoleMemberPage" => (HttpRequest r, string memberId, ConsolePages h) => h.MemberPage(r, memberId),
+        "ConsoleImportPage" => (HttpRequest r, ConsolePages h) => h.ImportPage(r),
         "ConsoleAsset" => (HttpRequest r, string name, ConsolePages h) => h.Asset(r, name),
         "UnsubscribePage" => (HttpRequest r, MessageHandlers h) => h.UnsubscribePage(r),
         "Unsubscribe" => (HttpRequest r, MessageHandlers h, CancellationToken ct) => h.UnsubscribeAsync(r, ct),

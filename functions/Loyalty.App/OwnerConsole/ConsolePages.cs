@@ -76,6 +76,10 @@ public sealed class ConsolePages(IOptions<LoyaltyOptions> options, TimeProvider 
         SignedIn(request) ? Page(request, "members.html", StatusCodes.Status200OK) : Results.Redirect("/console/sign-in");
 
     /// <summary><c>GET /console/members/{memberId}</c>: the member page (signed in), or to sign-in.</summary>
+    /// <summary><c>GET /console/import</c>: upload a spreadsheet, see the dry run's report, confirm.</summary>
+    public IResult ImportPage(HttpRequest request) =>
+        SignedIn(request) ? Page(request, "import.html", StatusCodes.Status200OK) : Results.Redirect("/console/sign-in");
+
     public IResult MemberPage(HttpRequest request, string memberId) =>
         SignedIn(request) ? Page(request, "member.html", StatusCodes.Status200OK) : Results.Redirect("/console/sign-in");
 

@@ -300,6 +300,6 @@ document.addEventListener('DOMContentLoaded', () => {
   languageSwitch();
   applyText();
   const page = document.body.dataset.page;
-  const run = page === 'members' ? membersPage : page === 'member' ? memberPage : async () => signInPage();
+  const run = page === 'members' ? membersPage : page === 'member' ? memberPage : page === 'import' ? importPage : async () => signInPage();
   run().then(() => document.body.setAttribute('data-ready', 'true')).catch(err => status(err.message));
 });
