@@ -24,6 +24,12 @@ if (args.Length > 0 && args[0] == "console")
     return await ConsoleBench.RunAsync(args[1..]);
 }
 
+// `import`: rows per second of moving in from a spreadsheet (ImportBench.cs).
+if (args.Length > 0 && args[0] == "import")
+{
+    return await ImportBench.RunAsync(args[1..]);
+}
+
 // Otherwise: purchase events through the local host on Azurite, against the same work done by
 // bare SDK calls in the same run. Both feed the queue at a bounded depth: Azurite's queue slows
 // down sharply as messages pile up, which would measure the backlog rather than the service.
