@@ -62,6 +62,7 @@ public static class HostContract
         new("RejectHeldEvent", "POST", "admin/held-events/{eventId}/rejection"),
         new("ImportMembers", "POST", "admin/imports"),
         new("ExportMembers", "GET", "admin/exports/members"),
+        new("ExportMemberData", "GET", "admin/members/{memberId}/export"),
     ];
 
     /// <summary>

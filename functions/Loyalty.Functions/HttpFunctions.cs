@@ -3,6 +3,7 @@ using Loyalty.App.Import;
 using Loyalty.App.Messaging;
 using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
+using Loyalty.App.Privacy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -23,7 +24,8 @@ public sealed class HttpFunctions(
     FeedbackHandlers feedback,
     MessageHandlers messages,
     OperatorHandlers operators,
-    ImportHandlers imports)
+    ImportHandlers imports,
+    MemberDataHandlers memberData)
 {
     [Function("ShopifyWebhook")]
     public Task<IResult> ShopifyWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/shopify")] HttpRequest request, CancellationToken ct) =>
@@ -124,4 +126,8 @@ public sealed class HttpFunctions(
     [Function("ExportMembers")]
     public Task<IResult> ExportMembers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/exports/members")] HttpRequest request, CancellationToken ct) =>
         imports.ExportAsync(request, ct);
+
+    [Function("ExportMemberData")]
+    public Task<IResult> ExportMemberData([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/members/{memberId}/export")] HttpRequest request, string memberId, CancellationToken ct) =>
+        memberData.ExportAsync(request, memberId, ct);
 }

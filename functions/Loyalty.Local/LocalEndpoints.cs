@@ -5,6 +5,7 @@ using Loyalty.App.Import;
 using Loyalty.App.Messaging;
 using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
+using Loyalty.App.Privacy;
 using Microsoft.Extensions.Options;
 
 namespace Loyalty.Local;
@@ -95,6 +96,7 @@ public static class LocalEndpoints
         "RejectHeldEvent" => (HttpRequest r, string eventId, OperatorHandlers h, CancellationToken ct) => h.RejectAsync(r, eventId, ct),
         "ImportMembers" => (HttpRequest r, ImportHandlers h, CancellationToken ct) => h.ImportAsync(r, ct),
         "ExportMembers" => (HttpRequest r, ImportHandlers h, CancellationToken ct) => h.ExportAsync(r, ct),
+        "ExportMemberData" => (HttpRequest r, string memberId, MemberDataHandlers h, CancellationToken ct) => h.ExportAsync(r, memberId, ct),
         _ => throw new InvalidOperationException($"Route {name} has no local handler."),
     };
 }

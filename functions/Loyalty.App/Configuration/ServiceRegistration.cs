@@ -5,6 +5,7 @@ using Loyalty.App.Jobs;
 using Loyalty.App.Messaging;
 using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
+using Loyalty.App.Privacy;
 using Loyalty.App.Processing;
 using Loyalty.Storage;
 using Microsoft.Extensions.Configuration;
@@ -65,6 +66,7 @@ public static class ServiceRegistration
         services.AddSingleton<Importer>();
         services.AddSingleton<MemberExport>();
         services.AddSingleton<ImportHandlers>();
+        services.AddSingleton<MemberDataHandlers>();
         return services;
     }
 
