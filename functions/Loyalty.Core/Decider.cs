@@ -70,9 +70,10 @@ public static partial class Decider
             MessageDue e => ClaimMessage(state, e, inputs.Message, program, now),
             MessageDelivered e => RecordDelivery(state, e, inputs.Message, program, now),
             MemberImported e => Import(state, e, program, now),
+            MemberErased e => Erase(state, e, now),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
         };
-        return CreditLimits.Enforce(state, decision, inputs.OverLimitApproved, program, now);
+        return CreditLimits.Enforce(state, state?.Erased == true ? KeepErased(decision) : decision, inputs.OverLimitApproved, program, now);
     }
 
     /// <summary>

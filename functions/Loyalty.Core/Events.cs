@@ -232,3 +232,22 @@ public sealed record MemberImported(
     /// <summary>The event id of one member's row in the file with <paramref name="fileHash"/>.</summary>
     public static string IdFor(string memberId, string fileHash) => $"import:{memberId}:{fileHash}";
 }
+
+/// <summary>
+/// The member's personal data is to be erased (their request, Shopify's <c>customers/redact</c>):
+/// name, e-mail, phone, birthday and free text go; points, amounts and dates stay under the member id.
+/// </summary>
+/// <param name="Reason">One of <see cref="ErasureReasons.All"/> (never free text: it stays on the ledger).</param>
+public sealed record MemberErased(string EventId, string MemberId, DateTimeOffset OccurredAt, string Reason)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt)
+{
+    /// <summary>The event id of a member's erasure (one per member: erasing again changes nothing).</summary>
+    public static string IdFor(string memberId) => $"erase:{memberId}";
+}
+
+/// <summary>Why a member was erased.</summary>
+public static class ErasureReasons
+{
+    /// <summary>Every reason an erasure may give.</summary>
+    public static IReadOnlyList<string> All { get; } = ["customer-request", "shopify-customers-redact", "shopify-shop-redact", "retention"];
+}

@@ -44,6 +44,9 @@ public static class LedgerKinds
 
     /// <summary>The opening balance of a member moved in from a spreadsheet (not earned here).</summary>
     public const string Imported = "imported";
+
+    /// <summary>The member's personal data was erased (0 points; the reason is one of <see cref="ErasureReasons.All"/>).</summary>
+    public const string Erased = "erased";
 }
 
 /// <summary>Points added to (positive) or taken from (negative) the lot of one expiry day.</summary>

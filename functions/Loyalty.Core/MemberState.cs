@@ -101,6 +101,9 @@ public sealed record MemberState
     /// <summary>Points credited on <see cref="CreditDay"/> (see <see cref="CreditLimits"/>).</summary>
     public long CreditedThatDay { get; init; }
 
+    /// <summary>The member's personal data was erased: no later event brings a name, e-mail, phone, birthday or free text back.</summary>
+    public bool Erased { get; init; }
+
     /// <summary>The hash of the spreadsheet the member was imported from (a member is imported once).</summary>
     public string? ImportedFrom { get; init; }
 

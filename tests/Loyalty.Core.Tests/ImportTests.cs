@@ -90,3 +90,47 @@ public sealed class ImportTests
         Assert.Equal(RefusalCodes.Invalid, Assert.Single(decision.Refusals).Code);
     }
 }
+
+public sealed class ErasureTests
+{
+    private static MemberErased Erased(string reason = "customer-request") => new(MemberErased.IdFor(Member), Member, T0, reason);
+
+    [Fact]
+    public void Erasure_strips_the_profile_and_keeps_points_lots_and_figures_with_a_zero_point_entry()
+    {
+        var store = History(Enrolled(new MemberProfile(Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace", Birthday: new DateOnly(1990, 1, 2), Phone: "+44 20 7946 0000", MarketingConsent: true)), Purchase("o1", 40m));
+        var before = store.State!;
+
+        var decision = store.Decide(Erased(), T0);
+
+        Assert.Equal(Decider.ErasedProfile, decision.State!.Profile);
+        Assert.True(decision.State.Erased);
+        Assert.Equal((before.Balance, before.Lots, before.LifetimeSpend, before.LastPurchaseAt), (decision.State.Balance, decision.State.Lots, decision.State.LifetimeSpend, decision.State.LastPurchaseAt));
+        var entry = Assert.Single(decision.Entries);
+        Assert.Equal((LedgerKinds.Erased, 0L), (entry.Kind, entry.Points));
+        Assert.Equal(DecisionOutcome.AlreadyApplied, History(Enrolled(), Erased()).Decide(Erased() with { EventId = "again" }, T0).Outcome);
+    }
+
+    [Fact]
+    public void A_later_purchase_with_the_customers_email_earns_without_bringing_the_profile_back()
+    {
+        var store = History(Enrolled(new MemberProfile(Email: "ada@example.com")), Erased());
+
+        var decision = store.Decide(Purchase("o2", 30m, profile: new MemberProfile(Email: "ada@example.com", FirstName: "Ada")), T0);
+
+        Assert.Equal(DecisionOutcome.Applied, decision.Outcome);
+        Assert.Equal(30, decision.Entries.Single(e => e.Kind == LedgerKinds.Earned).Points);
+        Assert.Equal(Decider.ErasedProfile, decision.State!.Profile);
+    }
+
+    [Fact]
+    public void Feedback_after_erasure_keeps_its_scores_and_loses_its_text_and_a_free_text_reason_is_refused()
+    {
+        var store = History(Enrolled(), Erased());
+
+        var note = store.Decide(new FeedbackSubmitted("fb", Member, T0, 5, 9, "I am Ada from Leeds", null), T0).Note!;
+
+        Assert.Equal((5, (string?)null), (note.Satisfaction!.Value, note.Text));
+        Assert.Equal(RefusalCodes.Invalid, Assert.Single(History(Enrolled()).Decide(Erased("Ada asked on the phone"), T0).Refusals).Code);
+    }
+}
