@@ -63,6 +63,7 @@ public static class HostContract
         new("ImportMembers", "POST", "admin/imports"),
         new("ExportMembers", "GET", "admin/exports/members"),
         new("ExportMemberData", "GET", "admin/members/{memberId}/export"),
+        new("EraseMember", "POST", "admin/members/{memberId}/erasure"),
     ];
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed class HttpFunctions(
     MessageHandlers messages,
     OperatorHandlers operators,
     ImportHandlers imports,
-    MemberDataHandlers memberData)
+    PrivacyHandlers memberData)
 {
     [Function("ShopifyWebhook")]
     public Task<IResult> ShopifyWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/shopify")] HttpRequest request, CancellationToken ct) =>
@@ -130,4 +130,8 @@ public sealed class HttpFunctions(
     [Function("ExportMemberData")]
     public Task<IResult> ExportMemberData([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/members/{memberId}/export")] HttpRequest request, string memberId, CancellationToken ct) =>
         memberData.ExportAsync(request, memberId, ct);
+
+    [Function("EraseMember")]
+    public Task<IResult> EraseMember([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/members/{memberId}/erasure")] HttpRequest request, string memberId, CancellationToken ct) =>
+        memberData.EraseAsync(request, memberId, ct);
 }

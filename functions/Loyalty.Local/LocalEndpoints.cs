@@ -96,7 +96,8 @@ public static class LocalEndpoints
         "RejectHeldEvent" => (HttpRequest r, string eventId, OperatorHandlers h, CancellationToken ct) => h.RejectAsync(r, eventId, ct),
         "ImportMembers" => (HttpRequest r, ImportHandlers h, CancellationToken ct) => h.ImportAsync(r, ct),
         "ExportMembers" => (HttpRequest r, ImportHandlers h, CancellationToken ct) => h.ExportAsync(r, ct),
-        "ExportMemberData" => (HttpRequest r, string memberId, MemberDataHandlers h, CancellationToken ct) => h.ExportAsync(r, memberId, ct),
+        "ExportMemberData" => (HttpRequest r, string memberId, PrivacyHandlers h, CancellationToken ct) => h.ExportAsync(r, memberId, ct),
+        "EraseMember" => (HttpRequest r, string memberId, PrivacyHandlers h, CancellationToken ct) => h.EraseAsync(r, memberId, ct),
         _ => throw new InvalidOperationException($"Route {name} has no local handler."),
     };
 }

@@ -66,7 +66,9 @@ public static class ServiceRegistration
         services.AddSingleton<Importer>();
         services.AddSingleton<MemberExport>();
         services.AddSingleton<ImportHandlers>();
-        services.AddSingleton<MemberDataHandlers>();
+        services.AddSingleton<ErasureRows>();
+        services.AddSingleton<MemberErasure>();
+        services.AddSingleton<PrivacyHandlers>();
         return services;
     }
 
