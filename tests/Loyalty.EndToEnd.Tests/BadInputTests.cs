@@ -180,6 +180,10 @@ public sealed class BadInputTests(HostileFixture service, ITestOutputHelper outp
             ["RejectHeldEvent"] = (() => Admin(HttpMethod.Post, "api/admin/held-events/api:route-test/rejection", new { note = new string('n', 501) }), HttpStatusCode.BadRequest, "/problems/invalid-field#note"),
             ["ListPoison"] = (() => Admin(HttpMethod.Get, "api/admin/poison", null), HttpStatusCode.OK, "messages"),
             ["ReplayPoison"] = (() => Admin(HttpMethod.Post, "api/admin/poison/replays", new { max = 0 }), HttpStatusCode.BadRequest, "/problems/invalid-field#max"),
+            ["ImportMembers"] = (() => Admin(HttpMethod.Post, "api/admin/imports?dryRun=maybe", null), HttpStatusCode.BadRequest, "/problems/invalid-field#dryRun"),
+            ["ExportMembers"] = (() => Admin(HttpMethod.Get, "api/admin/exports/members?format=xlsx", null), HttpStatusCode.BadRequest, "/problems/invalid-field#format"),
+            ["ExportMemberData"] = (() => Admin(HttpMethod.Get, $"api/admin/members/{rich}/export", null), HttpStatusCode.OK, "ledger"),
+            ["EraseMember"] = (() => Admin(HttpMethod.Post, $"api/admin/members/{rich}/erasure", new { reason = "because" }), HttpStatusCode.BadRequest, "/problems/invalid-field#reason"),
         };
 
         Assert.Equal(HostContract.HttpRoutes.Select(r => r.Name).Order(StringComparer.Ordinal), expected.Keys.Order(StringComparer.Ordinal));

@@ -259,6 +259,26 @@ public static class HostileRequests
         Add("ConsoleMembersPage", "forged session", [200], 1, (r, i) => ConsoleRequest(HttpMethod.Get, "console/members", null, null, forged: true));
         Add("ConsoleAsset", "a path out of the assets", [400, 404], 1, (r, i) => ConsoleRequest(HttpMethod.Get, "console/assets/" + Pick(r, ["..%2Fappsettings.json", "%2e%2e%2f%2e%2e%2fLoyalty.App.dll", "console.js%00", "nope.js", "CONSOLE.JS", "sign-in.html%3F"]), null, null));
 
+        // Moving in from a spreadsheet and out again; a member's data. A dry run writes nothing.
+        const string import = "ImportMembers";
+        Add(import, "wrong key", unauthorised, 1, (r, i) => Post("api/admin/imports?dryRun=true", "member id,points\r\nhx-imp-1,5\r\n", key: r.Next(2) == 0 ? false : null));
+        Add(import, "bad option", refused, 2, (r, i) => Post("api/admin/imports?" + Pick(r, ["dryRun=maybe", "dryRun=true&encoding=latin1", "dryRun=true&delimiter=pipe", "dryRun=true&dates=soon", "dryRun=true&column=x", "dryRun=true&tier=gold", "dryRun=true&nope=1", "confirm="]), "member id\r\nx\r\n"));
+        Add(import, "unreadable file", refused, 1, (r, i) => Post("api/admin/imports?dryRun=true", Pick(r, ["name,points\r\nAda,5\r\n", "member id,\"open\r\n", "", "email,e-mail\r\n"])));
+        Add(import, "dry run", acknowledged, 1, (r, i) => Post("api/admin/imports?dryRun=true", $"member id,email,points\r\nhx-imp-{i},{Pick(r, ["x@example.com", "bad-email", ""])},{Pick(r, ["5", "-5", "x"])}\r\n{Pick(r, [.. HostileIds.Where(id => !id.Any(char.IsControl))])},,1\r\n"));
+        Add(import, "another file's hash", [409], 1, (r, i) => Post("api/admin/imports?confirm=0123456789abcdef01234567", $"member id,points\r\nhx-imp-{i},5\r\n"));
+        Add("ExportMembers", "wrong key", unauthorised, 1, (r, i) => Get("api/admin/exports/members", key: r.Next(2) == 0 ? false : null));
+        Add("ExportMembers", "bad format", refused, 1, (r, i) => Get("api/admin/exports/members?format=" + Pick(r, ["xlsx", "json", ""]), key: true));
+        Add("ExportMembers", "export", acknowledged, 1, (r, i) => Get("api/admin/exports/members", key: true));
+        Add("ExportMemberData", "hostile member id", badPathId, 1, (r, i) => Get($"api/admin/members/{Uri.EscapeDataString(Pick(r, HostileIds))}/export", key: true));
+        Add("ExportMemberData", "wrong key", unauthorised, 1, (r, i) => Get($"api/admin/members/{Rich}/export", key: r.Next(2) == 0 ? false : null));
+        Add("ExportMemberData", "unknown member", [404], 1, (r, i) => Get($"api/admin/members/hx-nobody-{i}/export", key: true));
+        Add("ExportMemberData", "read of a real member", acknowledged, 1, (r, i) => Get($"api/admin/members/{Rich}/export", key: true));
+        const string erase = "EraseMember";
+        Add(erase, "hostile member id", badPathId, 1, (r, i) => Post($"api/admin/members/{Uri.EscapeDataString(Pick(r, HostileIds))}/erasure", Json(new { reason = "customer-request" })));
+        Add(erase, "bad reason or body", refused, 2, (r, i) => Post($"api/admin/members/{Rich}/erasure", Pick(r, ["{", "[]", "null", "{}", "{\"reason\":\"Ada called\"}", "{\"reason\":5}", "{\"reason\":\"\"}"])));
+        Add(erase, "wrong key", unauthorised, 1, (r, i) => Post($"api/admin/members/{Rich}/erasure", Json(new { reason = "customer-request" }), key: false));
+        Add(erase, "unknown member", [404], 1, (r, i) => Post($"api/admin/members/hx-nobody-{i}/erasure", Json(new { reason = "customer-request" })));
+
         // Wrong methods on real routes (a method another route serves on the same path is not wrong).
         Add("*", "wrong method", [405], 1, (r, i) =>
         {

@@ -83,6 +83,11 @@ public sealed class ImportHandlers(Importer importer, MemberExport export, IOpti
             return refused;
         }
 
+        if (request.Query["format"] is { Count: > 0 } format && format.ToString() != "csv")
+        {
+            return Problems.Invalid("format", "format: csv (the only format of the export).");
+        }
+
         return Results.File(await export.WriteAsync(ct), "text/csv; charset=utf-8", "members-export.csv");
     }
 }
