@@ -159,6 +159,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     BirthdayOffersSchedule: '0 35 * * * *'
     ReviewTiersSchedule: '0 45 * * * *'
     DispatchMessagesSchedule: '0 * * * * *'
+    CreateDiscountsSchedule: '30 * * * * *'
 
     // Secrets, as Key Vault references only; every one exists in the vault (core/keyvault.bicep),
     // and the app refuses to start on a reference left unresolved. Each signing secret has a

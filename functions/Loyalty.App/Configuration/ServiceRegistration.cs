@@ -5,6 +5,7 @@ using Loyalty.App.Messaging;
 using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
 using Loyalty.App.Processing;
+using Loyalty.App.Rewards;
 using Loyalty.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,6 +61,7 @@ public static class ServiceRegistration
         services.AddSingleton<FeedbackHandlers>();
         services.AddSingleton<ConsolePages>();
         AddMessaging(services, configuration);
+        services.AddRewards(configuration);
         services.AddSingleton<OperatorHandlers>();
         return services;
     }
