@@ -354,7 +354,10 @@ public static partial class Decider
             LotsTaken = draft.Entries[^1].Lots,
             RedeemedAt = now,
             BalanceAfter = draft.State.Balance,
-        }) with { Discount = DiscountFor(e, reward, program, now) };
+        }) with
+        {
+            Discount = DiscountFor(e, reward, program, now),
+        };
     }
 
     private static Decision Reverse(MemberState? state, RedemptionReversed e, RedemptionRecord? record, DateTimeOffset now)
