@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Loyalty.Testing;
 
@@ -20,7 +18,7 @@ public sealed record StandInDiscount(string Id, string Mutation, string Code, Js
 /// (<c>userErrors</c> code <c>TAKEN</c>), <c>codeDiscountNodeByCode</c>, and on demand HTTP 429,
 /// the GraphQL <c>THROTTLED</c> error (<c>extensions.code</c>) or 503 while "down".
 /// </summary>
-public sealed class ShopifyAdminStandIn : IAsyncDisposable
+public sealed class ShopifyAdminStandIn : KestrelStandIn
 {
     /// <summary>The API version the stand-in serves.</summary>
     public const string Version = "2025-01";
@@ -28,32 +26,19 @@ public sealed class ShopifyAdminStandIn : IAsyncDisposable
     private static readonly string[] BasicFields = ["appliesOncePerCustomer", "code", "combinesWith", "customerGets", "customerSelection", "endsAt", "minimumRequirement", "recurringCycleLimit", "startsAt", "title", "usageLimit"];
     private static readonly string[] FreeShippingFields = ["appliesOnOneTimePurchase", "appliesOnSubscription", "appliesOncePerCustomer", "code", "combinesWith", "customerSelection", "destination", "endsAt", "maximumShippingPrice", "minimumRequirement", "recurringCycleLimit", "startsAt", "title", "usageLimit"];
 
-    private readonly WebApplication _app;
     private readonly List<StandInDiscount> _discounts = [];
     private readonly List<string> _shapeErrors = [];
     private readonly string _token;
-    private int _requests;
     private int _throttle429;
     private int _throttleGraphQl;
 
-    private ShopifyAdminStandIn(WebApplication app, string token, Uri shopUrl)
-    {
-        _app = app;
-        _token = token;
-        ShopUrl = shopUrl;
-    }
+    private ShopifyAdminStandIn(string token) => _token = token;
 
     /// <summary>The shop's address (<c>Loyalty:Shopify:ShopUrl</c>).</summary>
-    public Uri ShopUrl { get; }
-
-    /// <summary>While true, every request answers 503.</summary>
-    public bool Down { get; set; }
+    public Uri ShopUrl => BaseUrl;
 
     /// <summary>How long a successful create waits before it answers (the discount exists already).</summary>
     public TimeSpan AnswerDelay { get; set; }
-
-    /// <summary>Requests taken, any outcome.</summary>
-    public int Requests => Volatile.Read(ref _requests);
 
     /// <summary>The discounts created.</summary>
     public IReadOnlyList<StandInDiscount> Discounts
@@ -89,28 +74,14 @@ public sealed class ShopifyAdminStandIn : IAsyncDisposable
     /// <summary>Starts the stand-in accepting <paramref name="token"/>.</summary>
     public static async Task<ShopifyAdminStandIn> StartAsync(string token)
     {
-        var port = LocalHost.FreePort();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var standIn = new ShopifyAdminStandIn(app, token, new Uri($"http://127.0.0.1:{port}"));
-        app.MapPost($"/admin/api/{Version}/graphql.json", standIn.HandleAsync);
-        await app.StartAsync();
+        var standIn = new ShopifyAdminStandIn(token);
+        await standIn.StartAsync(app => app.MapPost($"/admin/api/{Version}/graphql.json", standIn.HandleAsync));
         return standIn;
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
     }
 
     private async Task<IResult> HandleAsync(HttpRequest request)
     {
-        Interlocked.Increment(ref _requests);
-        if (Down)
+        if (TakeRequest())
         {
             return Results.StatusCode(503);
         }

@@ -3,9 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Loyalty.Testing;
 
@@ -18,7 +16,7 @@ namespace Loyalty.Testing;
 /// with <c>data.params</c>), <c>code</c> required (400 <c>rest_missing_callback_param</c>) and unique
 /// (400 <c>woocommerce_rest_coupon_code_already_exists</c>); 201 with the coupon; 503 while "down".
 /// </summary>
-public sealed class WooCommerceStandIn : IAsyncDisposable
+public sealed class WooCommerceStandIn : KestrelStandIn
 {
     private static readonly Dictionary<string, JsonValueKind[]> Schema = new()
     {
@@ -40,29 +38,17 @@ public sealed class WooCommerceStandIn : IAsyncDisposable
         ["maximum_amount"] = [JsonValueKind.String],
     };
 
-    private readonly WebApplication _app;
     private readonly List<JsonObject> _coupons = [];
     private readonly string _authorization;
-    private int _requests;
 
-    private WooCommerceStandIn(WebApplication app, string key, string secret, Uri storeUrl)
-    {
-        _app = app;
+    private WooCommerceStandIn(string key, string secret) =>
         _authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{key}:{secret}"));
-        StoreUrl = storeUrl;
-    }
 
     /// <summary>The shop's address (<c>Loyalty:WooCommerce:StoreUrl</c>).</summary>
-    public Uri StoreUrl { get; }
-
-    /// <summary>While true, every request answers 503.</summary>
-    public bool Down { get; set; }
+    public Uri StoreUrl => BaseUrl;
 
     /// <summary>While true, the key pair is refused (the shop owner revoked the keys).</summary>
     public bool Revoked { get; set; }
-
-    /// <summary>Requests taken, any outcome.</summary>
-    public int Requests => Volatile.Read(ref _requests);
 
     /// <summary>The coupons created, as WooCommerce answered them.</summary>
     public IReadOnlyList<JsonObject> Coupons
@@ -79,29 +65,18 @@ public sealed class WooCommerceStandIn : IAsyncDisposable
     /// <summary>Starts the stand-in accepting the key pair.</summary>
     public static async Task<WooCommerceStandIn> StartAsync(string key, string secret)
     {
-        var port = LocalHost.FreePort();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var standIn = new WooCommerceStandIn(app, key, secret, new Uri($"http://127.0.0.1:{port}"));
-        app.MapPost("/wp-json/wc/v3/coupons", standIn.CreateAsync);
-        app.MapGet("/wp-json/wc/v3/coupons", standIn.List);
-        await app.StartAsync();
+        var standIn = new WooCommerceStandIn(key, secret);
+        await standIn.StartAsync(app =>
+        {
+            app.MapPost("/wp-json/wc/v3/coupons", standIn.CreateAsync);
+            app.MapGet("/wp-json/wc/v3/coupons", standIn.List);
+        });
         return standIn;
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
     }
 
     private async Task<IResult> CreateAsync(HttpRequest request)
     {
-        Interlocked.Increment(ref _requests);
-        if (Down)
+        if (TakeRequest())
         {
             return Results.StatusCode(503);
         }
@@ -181,8 +156,7 @@ public sealed class WooCommerceStandIn : IAsyncDisposable
 
     private IResult List(HttpRequest request)
     {
-        Interlocked.Increment(ref _requests);
-        if (Down)
+        if (TakeRequest())
         {
             return Results.StatusCode(503);
         }

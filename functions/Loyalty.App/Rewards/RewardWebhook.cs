@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Loyalty.App.Intake;
 using Loyalty.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -54,7 +53,7 @@ public sealed class RewardWebhook(IOptions<RewardWebhookOptions> options, IOptio
         var body = Body(call);
         using var request = new HttpRequestMessage(HttpMethod.Post, o.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add("X-Loyalty-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(o.Secret ?? string.Empty), body)));
+        request.Headers.Add("X-Loyalty-Signature", Signatures.ComputeHexHeader(body, o.Secret ?? string.Empty));
         request.Headers.Add("X-Loyalty-Delivery", call.Discount.IdempotencyKey);
         try
         {
