@@ -85,6 +85,22 @@ param messageWebhookSecret string = ''
 @description('Key that signs the unsubscribe and member-page links in messages.')
 param messagingLinkSecret string = ''
 
+@secure()
+@description('The Shopify custom app\'s Admin API access token (discounts for redemptions); may be set later with az keyvault secret set.')
+param shopifyAccessToken string = ''
+
+@secure()
+@description('WooCommerce REST API consumer key (coupons for redemptions); may be set later with az keyvault secret set.')
+param wooCommerceConsumerKey string = ''
+
+@secure()
+@description('WooCommerce REST API consumer secret; may be set later with az keyvault secret set.')
+param wooCommerceConsumerSecret string = ''
+
+@secure()
+@description('Key of X-Loyalty-Signature on the outbound reward.redeemed webhook; may be set later with az keyvault secret set.')
+param rewardWebhookSecret string = ''
+
 @description('SMTP server for member e-mail (empty: no e-mail). Port, security, account and sender below.')
 param smtpHost string = ''
 param smtpPort int = 587
@@ -96,6 +112,12 @@ param smtpFromName string = ''
 
 @description('Where each member message is also POSTed, signed (empty: no webhook).')
 param messageWebhookUrl string = ''
+
+@description('Discounts for redemptions: the Shopify shop (https://{shop}.myshopify.com), its Admin API version, the WooCommerce store, the reward.redeemed webhook (each empty: that channel off).')
+param shopifyShopUrl string = ''
+param shopifyAdminApiVersion string = '2025-01'
+param wooCommerceStoreUrl string = ''
+param rewardWebhookUrl string = ''
 
 @description('The shop name and postal address every message carries.')
 param shopName string = 'Our shop'
@@ -204,6 +226,10 @@ module keyVault 'core/keyvault.bicep' = {
     directoryKey: directoryKey
     messageWebhookSecret: messageWebhookSecret
     messagingLinkSecret: messagingLinkSecret
+    shopifyAccessToken: shopifyAccessToken
+    wooCommerceConsumerKey: wooCommerceConsumerKey
+    wooCommerceConsumerSecret: wooCommerceConsumerSecret
+    rewardWebhookSecret: rewardWebhookSecret
     createMissingSecrets: createMissingSecrets
     privateNetworking: privateNetworking
     allowedIpAddresses: keyVaultAllowedIpAddresses
@@ -275,6 +301,10 @@ module api 'app/api.bicep' = {
     smtpFrom: smtpFrom
     smtpFromName: smtpFromName
     messageWebhookUrl: messageWebhookUrl
+    shopifyShopUrl: shopifyShopUrl
+    shopifyAdminApiVersion: shopifyAdminApiVersion
+    wooCommerceStoreUrl: wooCommerceStoreUrl
+    rewardWebhookUrl: rewardWebhookUrl
     shopName: shopName
     shopAddress: shopAddress
   }

@@ -1,5 +1,6 @@
 using Loyalty.App.Jobs;
 using Loyalty.App.Messaging;
+using Loyalty.App.Rewards;
 
 namespace Loyalty.App;
 
@@ -97,5 +98,6 @@ public static class HostContract
         new(ScheduledJobs.BirthdayOffers, "BirthdayOffersSchedule", "0 35 * * * *"),
         new(ScheduledJobs.ReviewTiers, "ReviewTiersSchedule", "0 45 * * * *"),
         new(MessageDispatcher.Job, "DispatchMessagesSchedule", "0 * * * * *"),
+        new(DiscountDispatcher.Job, "CreateDiscountsSchedule", "30 * * * * *"),
     ];
 }

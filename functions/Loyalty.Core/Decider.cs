@@ -19,6 +19,8 @@ public static partial class Decider
         OrderCancelled c => (c.OrderId, null),
         RedemptionRequested q => (null, q.RequestId),
         RedemptionReversed v => (null, v.RequestId),
+        DiscountDue d => (null, d.RequestId),
+        DiscountAttempted a => (null, a.RequestId),
         _ => (null, null),
     };
 
@@ -71,6 +73,8 @@ public static partial class Decider
             MessageDelivered e => RecordDelivery(state, e, inputs.Message, program, now),
             MemberImported e => Import(state, e, program, now),
             MemberErased e => Erase(state, e, now),
+            DiscountDue e => ClaimDiscount(state, e, inputs.Discount, inputs.Redemption, program, now),
+            DiscountAttempted e => RecordDiscount(state, e, inputs.Discount, inputs.Redemption, program, now),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
         };
         return CreditLimits.Enforce(state, state?.Erased == true ? KeepErased(decision) : decision, inputs.OverLimitApproved, program, now);
@@ -352,7 +356,10 @@ public static partial class Decider
             LotsTaken = draft.Entries[^1].Lots,
             RedeemedAt = now,
             BalanceAfter = draft.State.Balance,
-        });
+        }) with
+        {
+            Discount = DiscountFor(e, reward, program, now),
+        };
     }
 
     private static Decision Reverse(MemberState? state, RedemptionReversed e, RedemptionRecord? record, DateTimeOffset now)
@@ -372,21 +379,23 @@ public static partial class Decider
             return AlreadyApplied(state);
         }
 
-        // Back to the days they came from, so a reversal neither extends nor shortens their life.
+        return GiveBack(Draft.Start(state, e, now), record, e.Reason).Applied(redemption: record with { Reversed = true });
+    }
+
+    // Back to the days they came from, so a reversal neither extends nor shortens their life.
+    private static Draft GiveBack(Draft draft, RedemptionRecord record, string reason)
+    {
         var back = record.LotsTaken.Where(c => c.Points < 0).Select(c => c with { Points = -c.Points }).ToList();
-        var draft = Draft.Start(state, e, now);
         if (back.Count > 0)
         {
-            draft = draft.Credit(new Posting(LedgerKinds.RedemptionReversed, RewardId: record.RewardId, Reason: $"redemption {record.RequestId} reversed: {e.Reason}"), back);
+            draft = draft.Credit(new Posting(LedgerKinds.RedemptionReversed, RewardId: record.RewardId, Reason: $"redemption {record.RequestId} reversed: {reason}"), back);
         }
 
-        return draft
-            .With(s => s with
-            {
-                LifetimeRedeemed = Math.Max(0, s.LifetimeRedeemed - record.PointsSpent),
-                Redemptions = WithCount(s.Redemptions, record.RewardId, -1),
-            })
-            .Applied(redemption: record with { Reversed = true });
+        return draft.With(s => s with
+        {
+            LifetimeRedeemed = Math.Max(0, s.LifetimeRedeemed - record.PointsSpent),
+            Redemptions = WithCount(s.Redemptions, record.RewardId, -1),
+        });
     }
 
     private static Decision Adjust(MemberState? state, PointsAdjusted e, LoyaltyProgram program, DateTimeOffset now)
@@ -439,6 +448,11 @@ public static partial class Decider
         if (inputs.Redemption is { } redemption && redemption.RequestId != requestId)
         {
             throw new ArgumentException($"Redemption record '{redemption.RequestId}' given for an event about request '{requestId}'.", nameof(inputs));
+        }
+
+        if (inputs.Discount is { } discount && discount.RequestId != DiscountNeeded(evt))
+        {
+            throw new ArgumentException($"Discount '{discount.RequestId}' given for an event about '{DiscountNeeded(evt)}'.", nameof(inputs));
         }
 
         if (inputs.Message is { } message && message.MessageId != MessageNeeded(evt))

@@ -84,7 +84,8 @@ public enum DecisionOutcome
 /// <summary>Rows besides the state row that a decision may need, read by key before deciding.</summary>
 /// <param name="Message">The outbox message a dispatch event is about (<see cref="Decider.MessageNeeded"/>).</param>
 /// <param name="OverLimitApproved">The owner approved this event over the credit limits.</param>
-public sealed record DecisionInputs(OrderRecord? Order = null, RedemptionRecord? Redemption = null, OutboxMessage? Message = null, bool OverLimitApproved = false)
+/// <param name="Discount">The discount outbox row of the redemption the event is about (<see cref="Decider.DiscountNeeded"/>).</param>
+public sealed record DecisionInputs(OrderRecord? Order = null, RedemptionRecord? Redemption = null, OutboxMessage? Message = null, bool OverLimitApproved = false, DiscountOrder? Discount = null)
 {
     /// <summary>No extra rows.</summary>
     public static DecisionInputs None { get; } = new();
@@ -113,6 +114,9 @@ public sealed record Decision
 
     /// <summary>Feedback or a service record to write beside the member.</summary>
     public MemberNote? Note { get; init; }
+
+    /// <summary>The discount outbox row to write (<c>discount|{requestId}</c>), if the event touched one.</summary>
+    public DiscountOrder? Discount { get; init; }
 
     /// <summary>Messages to the member, written with the decision.</summary>
     public IReadOnlyList<OutboxMessage> Messages { get; init; } = [];

@@ -251,3 +251,22 @@ public static class ErasureReasons
     /// <summary>Every reason an erasure may give.</summary>
     public static IReadOnlyList<string> All { get; } = ["customer-request", "shopify-customers-redact", "shopify-shop-redact", "retention"];
 }
+
+/// <summary>The dispatcher found the discount of redemption <see cref="RequestId"/> due: claim it for one call to the shop.</summary>
+public sealed record DiscountDue(string EventId, string MemberId, DateTimeOffset OccurredAt, string RequestId)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>
+/// What became of call <see cref="Attempt"/> to the shop for the discount of redemption
+/// <see cref="RequestId"/>: one of <see cref="DiscountOutcomes"/>, with the shop's id when created.
+/// </summary>
+public sealed record DiscountAttempted(
+    string EventId,
+    string MemberId,
+    DateTimeOffset OccurredAt,
+    string RequestId,
+    int Attempt,
+    string Outcome,
+    string? Reason,
+    string? ShopDiscountId)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt);

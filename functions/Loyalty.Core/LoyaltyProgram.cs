@@ -40,7 +40,9 @@ public sealed record Reward(
     long PointsCost,
     decimal? Value = null,
     string? Sku = null,
-    int? PerMemberLimit = null);
+    int? PerMemberLimit = null,
+    string? ProductId = null,
+    int? ValidityDays = null);
 
 /// <summary>How points expire.</summary>
 public enum ExpiryMode
@@ -152,6 +154,9 @@ public sealed record LoyaltyProgram
 
     /// <summary>How messages to members go out: categories, quiet hours, cap, retries, channels.</summary>
     public MessagingRules Messaging { get; init; } = new();
+
+    /// <summary>How redemptions become discounts in the shop: channels, retries, validity.</summary>
+    public DiscountRules Discounts { get; init; } = new();
     /// <summary>
     /// Most points one event may credit before it is held for the owner to approve or reject
     /// (see <see cref="CreditLimits"/>); far above a real order, it stops a mistyped price or a
@@ -303,6 +308,11 @@ public sealed record LoyaltyProgram
             if (r.Kind == RewardKind.PercentDiscount && r.Value > 100)
             {
                 errors.Add($"{at}.Value: a percent discount is at most 100.");
+            }
+
+            if (r.ValidityDays is < 1 or > 3650)
+            {
+                errors.Add($"{at}.ValidityDays: 1 to 3650 when set.");
             }
         }
 

@@ -1,6 +1,7 @@
 using Loyalty.App.Http;
 using Loyalty.App.Jobs;
 using Loyalty.App.Messaging;
+using Loyalty.App.Rewards;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Loyalty.Functions;
@@ -35,4 +36,8 @@ public sealed class TimerFunctions(JobHandlers jobs)
     [Function(MessageDispatcher.Job)]
     public Task DispatchMessages([TimerTrigger("%DispatchMessagesSchedule%")] TimerInfo timer, CancellationToken ct) =>
         jobs.RunScheduledAsync(MessageDispatcher.Job, ct);
+
+    [Function(DiscountDispatcher.Job)]
+    public Task CreateDiscounts([TimerTrigger("%CreateDiscountsSchedule%")] TimerInfo timer, CancellationToken ct) =>
+        jobs.RunScheduledAsync(DiscountDispatcher.Job, ct);
 }

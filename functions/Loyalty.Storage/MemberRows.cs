@@ -98,6 +98,19 @@ internal static class MemberRows
     public static TableEntity OrderRow(string memberId, OrderRecord order) =>
         new(memberId, OrderKey(order.OrderId)) { ["Data"] = Serialize(order, memberId, "order") };
 
+    public const string DiscountPrefix = "discount|";
+
+    public const string DiscountPrefixEnd = "discount}";
+
+    public static string DiscountKey(string requestId) => DiscountPrefix + requestId;
+
+    public static TableEntity DiscountRow(string memberId, DiscountOrder discount) =>
+        new(memberId, DiscountKey(discount.RequestId))
+        {
+            ["Status"] = discount.Status,
+            ["Data"] = Serialize(discount, memberId, "discount"),
+        };
+
     public static TableEntity RedemptionRow(string memberId, RedemptionRecord redemption) =>
         new(memberId, RedemptionKey(redemption.RequestId)) { ["Data"] = Serialize(redemption, memberId, "redemption") };
 

@@ -56,7 +56,11 @@ public sealed class MemberStore
         LoadAsync(memberId, orderId, redemptionRequestId, null, ct);
 
     /// <summary>As above, and the outbox message <paramref name="messageId"/> when asked (1 request more).</summary>
-    public async Task<LoadedMember> LoadAsync(string memberId, string? orderId, string? redemptionRequestId, string? messageId, CancellationToken ct)
+    public Task<LoadedMember> LoadAsync(string memberId, string? orderId, string? redemptionRequestId, string? messageId, CancellationToken ct) =>
+        LoadAsync(memberId, orderId, redemptionRequestId, messageId, null, ct);
+
+    /// <summary>As above, and the discount outbox row of <paramref name="discountRequestId"/> when asked (1 request more).</summary>
+    public async Task<LoadedMember> LoadAsync(string memberId, string? orderId, string? redemptionRequestId, string? messageId, string? discountRequestId, CancellationToken ct)
     {
         RequireKey(memberId, nameof(memberId));
         if (orderId is not null)
@@ -69,22 +73,30 @@ public sealed class MemberStore
             RequireKey(redemptionRequestId, nameof(redemptionRequestId));
         }
 
+        if (discountRequestId is not null)
+        {
+            RequireKey(discountRequestId, nameof(discountRequestId));
+        }
+
         var stateTask = ReadRowAsync(memberId, MemberRows.StateKey, ct);
         var orderTask = orderId is null ? Task.FromResult<TableEntity?>(null) : ReadRowAsync(memberId, MemberRows.OrderKey(orderId), ct);
         var redemptionTask = redemptionRequestId is null ? Task.FromResult<TableEntity?>(null) : ReadRowAsync(memberId, MemberRows.RedemptionKey(redemptionRequestId), ct);
         var messageTask = messageId is null ? Task.FromResult<TableEntity?>(null) : ReadRowAsync(memberId, MemberRows.MessageKey(messageId), ct);
-        await Task.WhenAll(stateTask, orderTask, redemptionTask, messageTask).ConfigureAwait(false);
+        var discountTask = discountRequestId is null ? Task.FromResult<TableEntity?>(null) : ReadRowAsync(memberId, MemberRows.DiscountKey(discountRequestId), ct);
+        await Task.WhenAll(stateTask, orderTask, redemptionTask, messageTask, discountTask).ConfigureAwait(false);
 
         var stateRow = await stateTask.ConfigureAwait(false);
         var orderRow = await orderTask.ConfigureAwait(false);
         var redemptionRow = await redemptionTask.ConfigureAwait(false);
         var messageRow = await messageTask.ConfigureAwait(false);
-        var inputs = orderRow is null && redemptionRow is null && messageRow is null
+        var discountRow = await discountTask.ConfigureAwait(false);
+        var inputs = orderRow is null && redemptionRow is null && messageRow is null && discountRow is null
             ? DecisionInputs.None
             : new DecisionInputs(
                 orderRow is null ? null : MemberRows.Deserialize<OrderRecord>(orderRow),
                 redemptionRow is null ? null : MemberRows.Deserialize<RedemptionRecord>(redemptionRow),
-                messageRow is null ? null : MemberRows.Deserialize<OutboxMessage>(messageRow));
+                messageRow is null ? null : MemberRows.Deserialize<OutboxMessage>(messageRow),
+                Discount: discountRow is null ? null : MemberRows.Deserialize<DiscountOrder>(discountRow));
         return stateRow is null
             ? new LoadedMember(memberId, null, default, inputs)
             : new LoadedMember(memberId, MemberRows.ReadState(stateRow), stateRow.ETag, inputs);
@@ -127,7 +139,7 @@ public sealed class MemberStore
             throw new ArgumentException("An existing member must be committed against the ETag it was loaded with.", nameof(loaded));
         }
 
-        var actionCount = 2 + decision.Entries.Count + decision.Messages.Count + (decision.Order is null ? 0 : 1) + (decision.Redemption is null ? 0 : 1) + (decision.Note is null ? 0 : 1);
+        var actionCount = 2 + decision.Entries.Count + decision.Messages.Count + (decision.Order is null ? 0 : 1) + (decision.Redemption is null ? 0 : 1) + (decision.Note is null ? 0 : 1) + (decision.Discount is null ? 0 : 1);
         if (actionCount > MaxBatchActions)
         {
             throw new ArgumentException(
@@ -177,6 +189,12 @@ public sealed class MemberStore
         {
             RequireKey(redemption.RequestId, nameof(decision));
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.RedemptionRow(memberId, redemption)));
+        }
+
+        if (decision.Discount is { } discount)
+        {
+            RequireKey(discount.RequestId, nameof(decision));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MemberRows.DiscountRow(memberId, discount)));
         }
 
         if (decision.Note is { } note)
@@ -311,6 +329,19 @@ public sealed class MemberStore
     /// <summary>The member's order records (a partition query over the <c>order|</c> rows).</summary>
     public Task<IReadOnlyList<OrderRecord>> GetOrdersAsync(string memberId, CancellationToken ct) =>
         ReadRangeAsync<OrderRecord>(memberId, MemberRows.OrderPrefix, MemberRows.OrderPrefixEnd, ct);
+
+    /// <summary>The discount outbox row of one redemption, or null (1 request).</summary>
+    public async Task<DiscountOrder?> GetDiscountAsync(string memberId, string requestId, CancellationToken ct)
+    {
+        RequireKey(memberId, nameof(memberId));
+        RequireKey(requestId, nameof(requestId));
+        var row = await ReadRowAsync(memberId, MemberRows.DiscountKey(requestId), ct).ConfigureAwait(false);
+        return row is null ? null : MemberRows.Deserialize<DiscountOrder>(row);
+    }
+
+    /// <summary>The member's discount outbox rows (a partition query over the <c>discount|</c> rows).</summary>
+    public Task<IReadOnlyList<DiscountOrder>> GetDiscountsAsync(string memberId, CancellationToken ct) =>
+        ReadRangeAsync<DiscountOrder>(memberId, MemberRows.DiscountPrefix, MemberRows.DiscountPrefixEnd, ct);
 
     /// <summary>The member's redemption records (a partition query over the <c>redemption|</c> rows).</summary>
     public Task<IReadOnlyList<RedemptionRecord>> GetRedemptionsAsync(string memberId, CancellationToken ct) =>

@@ -19,30 +19,45 @@ public sealed record DueMessage(string MemberId, string MessageId, DateTimeOffse
 /// reads the rows due by now (one range query of one partition) and never scans members. A stale
 /// row is harmless: the dispatcher's claim re-checks the message and the row is then deleted.
 /// </summary>
-public sealed class OutboxIndex
+public class OutboxIndex
 {
     /// <summary>The index partition.</summary>
     public const string Partition = "outbox";
 
     private readonly TableClient _table;
+    private readonly string _partition;
 
     /// <summary>An index over the schedule table of <paramref name="clients"/>.</summary>
     public OutboxIndex(StorageClients clients)
+        : this(clients, Partition)
+    {
+    }
+
+    /// <summary>The same index in partition <paramref name="partition"/> of the schedule table.</summary>
+    protected OutboxIndex(StorageClients clients, string partition)
     {
         ArgumentNullException.ThrowIfNull(clients);
         _table = clients.Schedule;
+        _partition = partition;
     }
 
     /// <summary>Lists each message that waits or is being sent at its due time (an upsert each, in parallel; idempotent).</summary>
-    public async Task AddAsync(string memberId, IEnumerable<OutboxMessage> messages, CancellationToken ct)
+    public Task AddAsync(string memberId, IEnumerable<OutboxMessage> messages, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var rows = messages
-            .Where(m => m.DueAt is not null && m.Status is MessageStatuses.Waiting or MessageStatuses.Sending)
-            .Select(m => new DueMessage(memberId, m.MessageId, m.DueAt!.Value))
-            .ToList();
+        return AddAsync(
+            messages
+                .Where(m => m.DueAt is not null && m.Status is MessageStatuses.Waiting or MessageStatuses.Sending)
+                .Select(m => new DueMessage(memberId, m.MessageId, m.DueAt!.Value)),
+            ct);
+    }
+
+    /// <summary>Lists each row (an upsert each, in parallel; idempotent).</summary>
+    public async Task AddAsync(IEnumerable<DueMessage> rows, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
         await Task.WhenAll(rows.Select(r => _table.UpsertEntityAsync(
-            new TableEntity(Partition, r.RowKey) { ["MemberId"] = r.MemberId, ["MessageId"] = r.MessageId, ["DueAt"] = r.DueAt },
+            new TableEntity(_partition, r.RowKey) { ["MemberId"] = r.MemberId, ["MessageId"] = r.MessageId, ["DueAt"] = r.DueAt },
             TableUpdateMode.Replace,
             ct))).ConfigureAwait(false);
     }
@@ -51,7 +66,7 @@ public sealed class OutboxIndex
     public async Task<IReadOnlyList<DueMessage>> DueAsync(DateTimeOffset now, int max, CancellationToken ct)
     {
         var upTo = now.UtcDateTime.ToString("yyyyMMddHHmmssfffffff", CultureInfo.InvariantCulture) + "|~";
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey le {upTo}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {_partition} and RowKey le {upTo}");
         var due = new List<DueMessage>();
         await foreach (var page in _table.QueryAsync<TableEntity>(filter, max, cancellationToken: ct).AsPages(pageSizeHint: max).ConfigureAwait(false))
         {
@@ -75,11 +90,28 @@ public sealed class OutboxIndex
         ArgumentNullException.ThrowIfNull(row);
         try
         {
-            await _table.DeleteEntityAsync(Partition, row.RowKey, ETag.All, ct).ConfigureAwait(false);
+            await _table.DeleteEntityAsync(_partition, row.RowKey, ETag.All, ct).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             // Another dispatcher removed it.
         }
     }
+}
+
+/// <summary>
+/// The index of due discounts: partition <c>discount</c> of the schedule table, rows keyed like
+/// <see cref="OutboxIndex"/>'s with the redemption's request id in place of the message id.
+/// Upserted before the commit that makes a discount due (the redemption, a retry, a claim's lease).
+/// </summary>
+public sealed class DiscountIndex(StorageClients clients) : OutboxIndex(clients, DiscountPartition)
+{
+    /// <summary>The index partition.</summary>
+    public const string DiscountPartition = "discount";
+
+    /// <summary>Lists the discount when the decision leaves it waiting or being created.</summary>
+    public Task AddAsync(string memberId, DiscountOrder? discount, CancellationToken ct) =>
+        discount is { DueAt: { } due, Status: DiscountStatuses.Waiting or DiscountStatuses.Creating }
+            ? AddAsync([new DueMessage(memberId, discount.RequestId, due)], ct)
+            : Task.CompletedTask;
 }

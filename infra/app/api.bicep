@@ -54,6 +54,12 @@ param smtpUserName string = ''
 param smtpFrom string = ''
 param smtpFromName string = ''
 param messageWebhookUrl string = ''
+
+// Discounts for redemptions (Loyalty:Shopify, Loyalty:WooCommerce, Loyalty:RewardWebhook); a channel is off while its address is empty.
+param shopifyShopUrl string = ''
+param shopifyAdminApiVersion string = '2025-01'
+param wooCommerceStoreUrl string = ''
+param rewardWebhookUrl string = ''
 param shopName string = 'Our shop'
 param shopAddress string = ''
 
@@ -159,6 +165,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     BirthdayOffersSchedule: '0 35 * * * *'
     ReviewTiersSchedule: '0 45 * * * *'
     DispatchMessagesSchedule: '0 * * * * *'
+    CreateDiscountsSchedule: '30 * * * * *'
 
     // Secrets, as Key Vault references only; every one exists in the vault (core/keyvault.bicep),
     // and the app refuses to start on a reference left unresolved. Each signing secret has a
@@ -175,6 +182,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Loyalty__Smtp__Password: '@Microsoft.KeyVault(SecretUri=${secretUris.smtpPassword})'
     Loyalty__MessageWebhook__Secret: '@Microsoft.KeyVault(SecretUri=${secretUris.messageWebhookSecret})'
     Loyalty__Messaging__LinkSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.messagingLinkSecret})'
+    Loyalty__Shopify__AccessToken: '@Microsoft.KeyVault(SecretUri=${secretUris.shopifyAccessToken})'
+    Loyalty__WooCommerce__ConsumerKey: '@Microsoft.KeyVault(SecretUri=${secretUris.wooCommerceConsumerKey})'
+    Loyalty__WooCommerce__ConsumerSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.wooCommerceConsumerSecret})'
+    Loyalty__RewardWebhook__Secret: '@Microsoft.KeyVault(SecretUri=${secretUris.rewardWebhookSecret})'
 
     // Member messages: the channels, the shop in every message, and the sending rules.
     Loyalty__Smtp__Host: smtpHost
@@ -184,6 +195,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Loyalty__Smtp__From: smtpFrom
     Loyalty__Smtp__FromName: smtpFromName
     Loyalty__MessageWebhook__Url: messageWebhookUrl
+    Loyalty__Shopify__ShopUrl: shopifyShopUrl
+    Loyalty__Shopify__AdminApiVersion: shopifyAdminApiVersion
+    Loyalty__WooCommerce__StoreUrl: wooCommerceStoreUrl
+    Loyalty__RewardWebhook__Url: rewardWebhookUrl
     Loyalty__Messaging__PublicBaseUrl: 'https://${site.properties.defaultHostName}'
     Loyalty__Messaging__ShopName: shopName
     Loyalty__Messaging__ShopAddress: shopAddress

@@ -48,12 +48,24 @@ param messageWebhookSecret string
 @secure()
 param messagingLinkSecret string
 
+@secure()
+param shopifyAccessToken string
+
+@secure()
+param wooCommerceConsumerKey string
+
+@secure()
+param wooCommerceConsumerSecret string
+
+@secure()
+param rewardWebhookSecret string
+
 @description('Write a random value into every secret given empty (the first plain deployment); a later run with it replaces the secrets set since.')
 param createMissingSecrets bool = false
 
 @secure()
 @description('Random material for the secrets createMissingSecrets writes, 72 characters (two GUIDs, 244 random bits) per secret. Never pass it.')
-param randomness string = '${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}'
+param randomness string = '${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}'
 
 @description('Refuse public network access except from allowedIpAddresses; the app reaches the vault through its private endpoint (core/network.bicep).')
 param privateNetworking bool = false
@@ -80,10 +92,14 @@ var names = {
   directoryKey: 'directory-key'
   messageWebhookSecret: 'message-webhook-secret'
   messagingLinkSecret: 'messaging-link-secret'
+  shopifyAccessToken: 'shopify-access-token'
+  wooCommerceConsumerKey: 'woocommerce-consumer-key'
+  wooCommerceConsumerSecret: 'woocommerce-consumer-secret'
+  rewardWebhookSecret: 'reward-webhook-secret'
 }
 
 // The i-th random value: two GUIDs without their dashes, 64 hexadecimal characters.
-var random = [for i in range(0, 12): replace(substring(randomness, i * 72, 72), '-', '')]
+var random = [for i in range(0, 16): replace(substring(randomness, i * 72, 72), '-', '')]
 
 // The app refuses a key or secret under 16 bytes, and azd's secretOrRandomPassword generates 15
 // characters: each secret below is written with random characters after a shorter value (an
@@ -211,6 +227,38 @@ resource messagingLinkSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01
   }
 }
 
+resource shopifyAccessTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(shopifyAccessToken) || createMissingSecrets) {
+  parent: vault
+  name: names.shopifyAccessToken
+  properties: {
+    value: length(shopifyAccessToken) < 16 ? '${shopifyAccessToken}${random[12]}' : shopifyAccessToken
+  }
+}
+
+resource wooCommerceConsumerKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(wooCommerceConsumerKey) || createMissingSecrets) {
+  parent: vault
+  name: names.wooCommerceConsumerKey
+  properties: {
+    value: length(wooCommerceConsumerKey) < 16 ? '${wooCommerceConsumerKey}${random[13]}' : wooCommerceConsumerKey
+  }
+}
+
+resource wooCommerceConsumerSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(wooCommerceConsumerSecret) || createMissingSecrets) {
+  parent: vault
+  name: names.wooCommerceConsumerSecret
+  properties: {
+    value: length(wooCommerceConsumerSecret) < 16 ? '${wooCommerceConsumerSecret}${random[14]}' : wooCommerceConsumerSecret
+  }
+}
+
+resource rewardWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(rewardWebhookSecret) || createMissingSecrets) {
+  parent: vault
+  name: names.rewardWebhookSecret
+  properties: {
+    value: length(rewardWebhookSecret) < 16 ? '${rewardWebhookSecret}${random[15]}' : rewardWebhookSecret
+  }
+}
+
 output name string = vault.name
 output id string = vault.id
 
@@ -228,4 +276,8 @@ output secretUris object = {
   directoryKey: '${vault.properties.vaultUri}secrets/${names.directoryKey}'
   messageWebhookSecret: '${vault.properties.vaultUri}secrets/${names.messageWebhookSecret}'
   messagingLinkSecret: '${vault.properties.vaultUri}secrets/${names.messagingLinkSecret}'
+  shopifyAccessToken: '${vault.properties.vaultUri}secrets/${names.shopifyAccessToken}'
+  wooCommerceConsumerKey: '${vault.properties.vaultUri}secrets/${names.wooCommerceConsumerKey}'
+  wooCommerceConsumerSecret: '${vault.properties.vaultUri}secrets/${names.wooCommerceConsumerSecret}'
+  rewardWebhookSecret: '${vault.properties.vaultUri}secrets/${names.rewardWebhookSecret}'
 }

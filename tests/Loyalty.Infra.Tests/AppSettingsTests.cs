@@ -100,7 +100,8 @@ public sealed partial class AppSettingsTests
         {
             "adminKey", "storefrontKey", "apiSigningSecret", "apiPreviousSigningSecret", "shopifyWebhookSecret",
             "shopifyPreviousWebhookSecret", "wooCommerceWebhookSecret", "wooCommercePreviousWebhookSecret", "smtpPassword", "directoryKey",
-            "messageWebhookSecret", "messagingLinkSecret",
+            "messageWebhookSecret", "messagingLinkSecret", "shopifyAccessToken", "wooCommerceConsumerKey", "wooCommerceConsumerSecret",
+            "rewardWebhookSecret",
         };
         var vaultParameters = CompiledTemplate.Module("keyvault")["parameters"]!.AsObject();
         Assert.All(secretParameters, p =>

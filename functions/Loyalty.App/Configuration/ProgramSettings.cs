@@ -29,7 +29,7 @@ public static class ProgramSettings
             AllowNegativeBalance = dto.AllowNegativeBalance ?? demo.AllowNegativeBalance,
             TimeZone = dto.TimeZone ?? demo.TimeZone,
             Rewards = dto.Rewards is { Count: > 0 } rewards
-                ? rewards.Select(r => new Reward(r.Id ?? string.Empty, r.Name ?? string.Empty, r.Kind, r.PointsCost, r.Value, r.Sku, r.PerMemberLimit)).ToList()
+                ? rewards.Select(r => new Reward(r.Id ?? string.Empty, r.Name ?? string.Empty, r.Kind, r.PointsCost, r.Value, r.Sku, r.PerMemberLimit, r.ProductId, r.ValidityDays)).ToList()
                 : demo.Rewards,
             Tiers = dto.Tiers is { Count: > 0 } tiers
                 ? tiers.Select(t => new Tier(
@@ -79,8 +79,14 @@ public static class ProgramSettings
     /// <summary>Reads and validates the program; throws naming every bad setting.</summary>
     public static LoyaltyProgram ReadValidated(IConfiguration configuration)
     {
-        var program = Read(configuration) with { Messaging = Messaging.MessagingSettings.ReadRules(configuration) };
-        var errors = program.Validate().Select(e => Section + ":" + e).Concat(program.Messaging.Validate().Select(e => "Loyalty:" + e)).ToList();
+        var program = Read(configuration) with
+        {
+            Messaging = Messaging.MessagingSettings.ReadRules(configuration),
+            Discounts = Rewards.DiscountSettings.ReadRules(configuration),
+        };
+        var errors = program.Validate().Select(e => Section + ":" + e)
+            .Concat(program.Messaging.Validate().Select(e => "Loyalty:" + e))
+            .Concat(program.Discounts.Validate().Select(e => "Loyalty:" + e)).ToList();
         return errors.Count == 0
             ? program
             : throw new InvalidOperationException("Invalid program settings: " + string.Join(" ", errors));
@@ -208,5 +214,9 @@ public static class ProgramSettings
         public string? Sku { get; set; }
 
         public int? PerMemberLimit { get; set; }
+
+        public string? ProductId { get; set; }
+
+        public int? ValidityDays { get; set; }
     }
 }

@@ -7,6 +7,7 @@ using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
 using Loyalty.App.Privacy;
 using Loyalty.App.Processing;
+using Loyalty.App.Rewards;
 using Loyalty.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,6 +63,7 @@ public static class ServiceRegistration
         services.AddSingleton<FeedbackHandlers>();
         services.AddSingleton<ConsolePages>();
         AddMessaging(services, configuration);
+        services.AddRewards(configuration);
         services.AddSingleton<OperatorHandlers>();
         services.AddSingleton<Importer>();
         services.AddSingleton<MemberExport>();

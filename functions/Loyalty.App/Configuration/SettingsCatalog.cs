@@ -1,5 +1,6 @@
 using Loyalty.App.Intake;
 using Loyalty.App.Messaging;
+using Loyalty.App.Rewards;
 using Loyalty.Core;
 using Loyalty.Storage;
 
@@ -42,6 +43,9 @@ public static class SettingsCatalog
         [nameof(MessagingOptions) + "." + nameof(MessagingOptions.MemberPageLinkDays)] = "optional, with a default (README)",
         [nameof(MessagingOptions) + "." + nameof(MessagingOptions.BatchSize)] = "optional, with a default (README)",
         [nameof(MessagingOptions) + "." + nameof(MessagingOptions.Templates)] = "optional: a list of template overrides by kind and language (README)",
+        [nameof(DiscountOptions) + "." + nameof(DiscountOptions.WaitSeconds)] = "optional, with a default (README)",
+        [nameof(DiscountOptions) + "." + nameof(DiscountOptions.TimeoutSeconds)] = "optional, with a default (README)",
+        [nameof(DiscountOptions) + "." + nameof(DiscountOptions.BatchSize)] = "optional, with a default (README)",
     };
 
     /// <summary>Every setting, in a stable order.</summary>
@@ -114,6 +118,16 @@ public static class SettingsCatalog
             new(Name(MessagingOptions.Section, nameof(MessagingOptions.DefaultLanguage)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(MessagingOptions), nameof(MessagingOptions.DefaultLanguage)),
             new(Name(MessagingOptions.Section, "QuietHours"), IsSecret: false, InAzure: true, InLocalSample: true),
             new(Name(MessagingOptions.Section, "WeeklyMarketingCap"), IsSecret: false, InAzure: true, InLocalSample: true),
+
+            // Discounts for redemptions: each channel off while its address is empty; the keys are Key Vault secrets.
+            new(Name(ShopifyAdminOptions.Section, nameof(ShopifyAdminOptions.ShopUrl)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(ShopifyAdminOptions), nameof(ShopifyAdminOptions.ShopUrl)),
+            new(Name(ShopifyAdminOptions.Section, nameof(ShopifyAdminOptions.AdminApiVersion)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(ShopifyAdminOptions), nameof(ShopifyAdminOptions.AdminApiVersion)),
+            new(Name(ShopifyAdminOptions.Section, nameof(ShopifyAdminOptions.AccessToken)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(ShopifyAdminOptions), nameof(ShopifyAdminOptions.AccessToken)),
+            new(Name(WooCommerceApiOptions.Section, nameof(WooCommerceApiOptions.StoreUrl)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(WooCommerceApiOptions), nameof(WooCommerceApiOptions.StoreUrl)),
+            new(Name(WooCommerceApiOptions.Section, nameof(WooCommerceApiOptions.ConsumerKey)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WooCommerceApiOptions), nameof(WooCommerceApiOptions.ConsumerKey)),
+            new(Name(WooCommerceApiOptions.Section, nameof(WooCommerceApiOptions.ConsumerSecret)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(WooCommerceApiOptions), nameof(WooCommerceApiOptions.ConsumerSecret)),
+            new(Name(RewardWebhookOptions.Section, nameof(RewardWebhookOptions.Url)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(RewardWebhookOptions), nameof(RewardWebhookOptions.Url)),
+            new(Name(RewardWebhookOptions.Section, nameof(RewardWebhookOptions.Secret)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(RewardWebhookOptions), nameof(RewardWebhookOptions.Secret)),
 
             // Intake.
             new(Name(IntakeOptions.Section, nameof(IntakeOptions.AcceptShopifyTestOrders)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(IntakeOptions), nameof(IntakeOptions.AcceptShopifyTestOrders)),

@@ -13,6 +13,7 @@ namespace Loyalty.App.Http;
 public sealed class MemberHandlers(
     MemberStore store,
     MemberCommands commands,
+    Rewards.DiscountDispatcher discounts,
     LoyaltyProgram program,
     IOptions<LoyaltyOptions> options,
     TimeProvider clock,
@@ -97,14 +98,19 @@ public sealed class MemberHandlers(
         switch (result.Outcome)
         {
             case DecisionOutcome.Applied or DecisionOutcome.AlreadyApplied when result.Decision.Redemption is { } redemption:
-                var view = new RedemptionView(redemption.RequestId, redemption.RewardId, redemption.Code, redemption.PointsSpent, redemption.BalanceAfter, redemption.RedeemedAt, redemption.Reversed);
                 if (result.Outcome == DecisionOutcome.Applied)
                 {
                     logger.LogInformation("Member {MemberId} redeemed {RewardId} for {Points} points", memberId, redemption.RewardId, redemption.PointsSpent);
-                    return Results.Json(view, EventEnvelope.Json, statusCode: StatusCodes.Status201Created);
                 }
 
-                return Results.Json(view, EventEnvelope.Json, statusCode: StatusCodes.Status200OK);
+                // The shop's discount: created now when the shop answers within the wait, else on its way.
+                var discount = result.Outcome == DecisionOutcome.Applied ? result.Decision.Discount : await store.GetDiscountAsync(memberId, redemption.RequestId, ct);
+                if (discount is not null)
+                {
+                    discount = await discounts.CreateNowAsync(memberId, discount, ct);
+                }
+
+                return Rewards.RedemptionAnswers.Answer(redemption, discount, result.Outcome == DecisionOutcome.Applied);
             case DecisionOutcome.Refused:
                 return Refused(result.Decision.Refusals);
             default:
@@ -296,7 +302,9 @@ public sealed class MemberHandlers(
     public sealed record MessagesView(string MemberId, IReadOnlyList<OutboxMessage> Messages);
 
     /// <summary>A redemption as the API shows it.</summary>
-    public sealed record RedemptionView(string RequestId, string RewardId, string Code, long PointsSpent, long Balance, DateTimeOffset RedeemedAt, bool Reversed);
+    /// <param name="Code">The code to use at the shop's checkout; null while the shop's discount is on its way.</param>
+    /// <param name="Discount">The discount in the shop, when the member's shop has a channel.</param>
+    public sealed record RedemptionView(string RequestId, string RewardId, string? Code, long PointsSpent, long Balance, DateTimeOffset RedeemedAt, bool Reversed, Rewards.DiscountView? Discount = null);
 
     /// <summary>An adjustment held over the credit limits, waiting for approval of <paramref name="EventId"/>.</summary>
     public sealed record HeldAdjustmentView(string RequestId, long Points, string Status, string EventId, string Reason);

@@ -23,6 +23,7 @@ public sealed class MemberCommands(
     ScheduleIndex schedule,
     MemberDirectory directory,
     OutboxIndex outbox,
+    DiscountIndex discounts,
     EventQueue queue,
     HeldEvents held,
     ProcessingMetrics metrics,
@@ -98,7 +99,7 @@ public sealed class MemberCommands(
         var maxAttempts = options.Value.MaxConflictRetries;
         for (var attempt = 1; ; attempt++)
         {
-            var loaded = await store.LoadAsync(evt.MemberId, orderToRead, redemptionId, Decider.MessageNeeded(evt), ct);
+            var loaded = await store.LoadAsync(evt.MemberId, orderToRead, redemptionId, Decider.MessageNeeded(evt), Decider.DiscountNeeded(evt), ct);
             var inputs = approvedOverLimit ? loaded.Inputs with { OverLimitApproved = true } : loaded.Inputs;
             var decision = Decider.Decide(loaded.State, evt, inputs, program, clock.GetUtcNow());
             if (decision.Outcome == DecisionOutcome.Held)
@@ -116,6 +117,7 @@ public sealed class MemberCommands(
             // EventMessageHandler), so a commit that fails leaves only harmless traces.
             await schedule.AddAsync(evt.MemberId, Schedule.Added(loaded.State, decision.State), ct);
             await outbox.AddAsync(evt.MemberId, decision.Messages, ct);
+            await discounts.AddAsync(evt.MemberId, decision.Discount, ct);
             if (decision.FollowUps.Count > 0)
             {
                 await queue.SendAsync(decision.FollowUps, ct);
