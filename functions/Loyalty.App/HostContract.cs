@@ -1,5 +1,6 @@
 using Loyalty.App.Jobs;
 using Loyalty.App.Messaging;
+using Loyalty.App.Reports;
 
 namespace Loyalty.App;
 
@@ -60,6 +61,7 @@ public static class HostContract
         new("ListHeldEvents", "GET", "admin/held-events"),
         new("ApproveHeldEvent", "POST", "admin/held-events/{eventId}/approval"),
         new("RejectHeldEvent", "POST", "admin/held-events/{eventId}/rejection"),
+        new("GetReports", "GET", "admin/reports"),
     ];
 
     /// <summary>
@@ -75,6 +77,7 @@ public static class HostContract
         new("ConsoleMembersPage", "GET", "console/members"),
         new("ConsoleMemberPage", "GET", "console/members/{memberId}"),
         new("ConsoleAsset", "GET", "console/assets/{name}"),
+        new("ConsoleReportsPage", "GET", "console/reports"),
     ];
 
     /// <summary>Every queue trigger.</summary>
@@ -92,5 +95,6 @@ public static class HostContract
         new(ScheduledJobs.BirthdayOffers, "BirthdayOffersSchedule", "0 35 * * * *"),
         new(ScheduledJobs.ReviewTiers, "ReviewTiersSchedule", "0 45 * * * *"),
         new(MessageDispatcher.Job, "DispatchMessagesSchedule", "0 * * * * *"),
+        new(ReportHandlers.RollUpJob, "RollUpReportsSchedule", "0 50 * * * *"),
     ];
 }

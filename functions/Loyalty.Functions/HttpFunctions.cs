@@ -2,6 +2,7 @@ using Loyalty.App.Http;
 using Loyalty.App.Messaging;
 using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
+using Loyalty.App.Reports;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -21,7 +22,8 @@ public sealed class HttpFunctions(
     DirectoryHandlers directory,
     FeedbackHandlers feedback,
     MessageHandlers messages,
-    OperatorHandlers operators)
+    OperatorHandlers operators,
+    ReportHandlers reports)
 {
     [Function("ShopifyWebhook")]
     public Task<IResult> ShopifyWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/shopify")] HttpRequest request, CancellationToken ct) =>
@@ -114,4 +116,8 @@ public sealed class HttpFunctions(
     [Function("RejectHeldEvent")]
     public Task<IResult> RejectHeldEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/held-events/{eventId}/rejection")] HttpRequest request, string eventId, CancellationToken ct) =>
         operators.RejectAsync(request, eventId, ct);
+
+    [Function("GetReports")]
+    public Task<IResult> GetReports([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/reports")] HttpRequest request, CancellationToken ct) =>
+        reports.GetAsync(request, ct);
 }

@@ -1,6 +1,7 @@
 using Loyalty.App.Http;
 using Loyalty.App.Jobs;
 using Loyalty.App.Messaging;
+using Loyalty.App.Reports;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Loyalty.Functions;
@@ -35,4 +36,8 @@ public sealed class TimerFunctions(JobHandlers jobs)
     [Function(MessageDispatcher.Job)]
     public Task DispatchMessages([TimerTrigger("%DispatchMessagesSchedule%")] TimerInfo timer, CancellationToken ct) =>
         jobs.RunScheduledAsync(MessageDispatcher.Job, ct);
+
+    [Function(ReportHandlers.RollUpJob)]
+    public Task RollUpReports([TimerTrigger("%RollUpReportsSchedule%")] TimerInfo timer, CancellationToken ct) =>
+        jobs.RunScheduledAsync(ReportHandlers.RollUpJob, ct);
 }

@@ -4,6 +4,7 @@ using Loyalty.App.Http;
 using Loyalty.App.Messaging;
 using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
+using Loyalty.App.Reports;
 using Microsoft.Extensions.Options;
 
 namespace Loyalty.Local;
@@ -91,6 +92,8 @@ public static class LocalEndpoints
         "ListHeldEvents" => (HttpRequest r, OperatorHandlers h, CancellationToken ct) => h.ListHeldAsync(r, ct),
         "ApproveHeldEvent" => (HttpRequest r, string eventId, OperatorHandlers h, CancellationToken ct) => h.ApproveAsync(r, eventId, ct),
         "RejectHeldEvent" => (HttpRequest r, string eventId, OperatorHandlers h, CancellationToken ct) => h.RejectAsync(r, eventId, ct),
+        "GetReports" => (HttpRequest r, ReportHandlers h, CancellationToken ct) => h.GetAsync(r, ct),
+        "ConsoleReportsPage" => (HttpRequest r, ConsolePages h) => h.ReportsPage(r),
         _ => throw new InvalidOperationException($"Route {name} has no local handler."),
     };
 }

@@ -5,6 +5,7 @@ using Loyalty.App.Messaging;
 using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
 using Loyalty.App.Processing;
+using Loyalty.App.Reports;
 using Loyalty.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,6 +50,9 @@ public static class ServiceRegistration
         services.AddSingleton<ScheduledJobs>();
         services.AddSingleton<JobHandlers>();
         services.AddSingleton<EventQueue>();
+        services.AddSingleton<ReportStore>();
+        services.AddSingleton<ReportWriter>();
+        services.AddSingleton<ReportHandlers>();
         services.AddSingleton<MemberCommands>();
         services.AddMetrics();
         services.AddSingleton<ProcessingMetrics>();

@@ -36,6 +36,9 @@ public sealed class ScheduledJobs(ScheduleIndex index, EventQueue queue, Loyalty
     /// <summary>Sends due messages: the timer of <see cref="Messaging.MessageDispatcher"/>, run through the same route.</summary>
     public const string DispatchMessages = Messaging.MessageDispatcher.Job;
 
+    /// <summary>Sums the reports' finished days into months: the timer of <see cref="Reports.ReportHandlers"/>, run through the same route.</summary>
+    public const string RollUpReports = Reports.ReportHandlers.RollUpJob;
+
     /// <summary>Days a job catches up at most after a gap (and looks back on its very first run).</summary>
     public const int MaxCatchUpDays = 62;
 
@@ -43,7 +46,7 @@ public sealed class ScheduledJobs(ScheduleIndex index, EventQueue queue, Loyalty
     public const int FirstRunLookbackDays = 7;
 
     /// <summary>The job names (the timers of <see cref="HostContract"/>).</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. HostContract.Timers.Select(t => t.Name).Where(n => n != DispatchMessages)];
+    public static IReadOnlyList<string> Names { get; } = [.. HostContract.Timers.Select(t => t.Name).Where(n => n != DispatchMessages && n != RollUpReports)];
 
     /// <summary>Runs <paramref name="job"/> as of <paramref name="at"/>.</summary>
     public async Task<JobRun> RunAsync(string job, DateTimeOffset at, CancellationToken ct)
