@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Loyalty.Core;
 
 /// <summary>
@@ -81,6 +83,7 @@ public sealed record ReportFigures
     public IReadOnlyDictionary<string, long> Expiring { get; init; } = new Dictionary<string, long>();
 
     /// <summary>Nothing to record.</summary>
+    [JsonIgnore]
     public bool IsEmpty => Tiers.Count == 0 && Expiring.Count == 0 && this with { Tiers = Zero.Tiers, Expiring = Zero.Expiring } == Zero;
 
     /// <summary>No change at all.</summary>
@@ -186,9 +189,11 @@ public sealed record ReportFigures
     public static ReportFigures Total(IEnumerable<ReportFigures> figures) => figures.Aggregate(Zero, (a, b) => a.Plus(b));
 
     /// <summary>Average satisfaction (1 to 5), or null without scores.</summary>
+    [JsonIgnore]
     public decimal? AverageSatisfaction => SatisfactionCount == 0 ? null : Math.Round((decimal)SatisfactionSum / SatisfactionCount, 2);
 
     /// <summary>Net promoter score (−100 to 100), or null without responses.</summary>
+    [JsonIgnore]
     public decimal? NetPromoterScore => NpsResponses == 0 ? null : Math.Round(100m * (Promoters - Detractors) / NpsResponses, 1);
 
     /// <summary>The month key (<c>yyyy-MM</c>) of a day.</summary>

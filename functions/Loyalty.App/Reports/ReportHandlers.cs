@@ -37,7 +37,7 @@ public sealed class ReportHandlers(ReportStore store, LoyaltyProgram program, IO
     /// <summary>The roll-up timer's job name.</summary>
     public const string RollUpJob = "RollUpReports";
 
-    /// <summary>Months shown in the monthly table and coming months of expiry.</summary>
+    /// <summary>Months shown in the monthly table, and the fewest coming months of expiry shown.</summary>
     public const int Months = 12;
 
     /// <summary>The report as JSON, or as CSV (UTF-8 with BOM) with <c>format=csv</c>.</summary>
@@ -88,8 +88,11 @@ public sealed class ReportHandlers(ReportStore store, LoyaltyProgram program, IO
         var window = ReportFigures.Total(last12.Select(k => byMonth.GetValueOrDefault(k) ?? ReportFigures.Zero));
 
         // Lots whose day has passed but that the expiry job has not taken yet count in this month.
+        // Every coming month up to the last one with points in lots (the program's lifetime bounds it), at least twelve.
         var current = ReportFigures.MonthKey(thisMonth);
-        var coming = Enumerable.Range(0, Months).Select(i => ReportFigures.MonthKey(thisMonth.AddMonths(i))).ToList();
+        var lastKey = all.Expiring.Keys.DefaultIfEmpty(current).Max(StringComparer.Ordinal)!;
+        var coming = Enumerable.Range(0, 1200).Select(i => ReportFigures.MonthKey(thisMonth.AddMonths(i)))
+            .TakeWhile((k, i) => i < Months || string.CompareOrdinal(k, lastKey) <= 0).ToList();
         var expiring = coming.Select(k => new ExpiringView(
             k,
             all.Expiring.Where(p => k == current ? string.CompareOrdinal(p.Key, k) <= 0 : p.Key == k).Sum(p => p.Value),
