@@ -82,7 +82,8 @@ public sealed class ReportsPageTests(ConsoleBrowser browser) : IClassFixture<Con
         {
             var cells = line.Split(',');
             var shown = await s.Page.Locator($"#months tbody tr[data-month='{cells[0]}'] td").AllTextContentsAsync();
-            Assert.Equal(cells[1..7], shown.Skip(1).Take(6));
+            // The CSV has the reinstated points between redeemed and expired; the page does not.
+            Assert.Equal([cells[1], cells[2], cells[3], cells[5], cells[6], cells[7]], shown.Skip(1).Take(6));
         }
 
         Assert.All(s.Requests, url => Assert.StartsWith(s.Origin + "/", url, StringComparison.Ordinal));
