@@ -139,9 +139,9 @@ public sealed class ReportStore
     /// <summary>
     /// Every month's figures as of now: the month rows (one query over the <c>month|</c>
     /// partitions: one row per month) plus the day rows not yet rolled up (from the day after the
-    /// roll-up's cursor to <paramref name="today"/>), never a member partition.
+    /// roll-up's cursor on), never a member partition.
     /// </summary>
-    public async Task<IReadOnlyList<ReportMonth>> ReadAsync(DateOnly today, CancellationToken ct)
+    public async Task<IReadOnlyList<ReportMonth>> ReadAsync(CancellationToken ct)
     {
         var months = new SortedDictionary<string, ReportMonth>(StringComparer.Ordinal);
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {"month|"} and PartitionKey lt {"month}"}");
@@ -153,7 +153,7 @@ public sealed class ReportStore
 
         var cursor = await CursorAsync(ct).ConfigureAwait(false);
         var from = cursor?.AddDays(1) ?? DateOnly.MinValue;
-        await foreach (var (day, figures) in DayRowsAsync(from, today, ct).ConfigureAwait(false))
+        await foreach (var (day, figures) in DayRowsAsync(from, DateOnly.MaxValue, ct).ConfigureAwait(false))
         {
             var key = ReportFigures.MonthKey(day);
             var month = months.GetValueOrDefault(key) ?? new ReportMonth(key, ReportFigures.Zero, null);
@@ -181,11 +181,11 @@ public sealed class ReportStore
         return (sum, rows);
     }
 
-    // One range query over the day partitions from start to end (inclusive).
+    // One range query over the day partitions from start to end (inclusive; MinValue and MaxValue leave that side open).
     private async IAsyncEnumerable<(DateOnly Day, ReportFigures Figures)> DayRowsAsync(DateOnly start, DateOnly end, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var low = start == DateOnly.MinValue ? "day|" : "day|" + DayKey(start);
-        var high = "day|" + DayKey(end.AddDays(1));
+        var high = end == DateOnly.MaxValue ? "day}" : "day|" + DayKey(end.AddDays(1));
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high}");
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "Data"], cancellationToken: ct).ConfigureAwait(false))
         {

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using Loyalty.App.Operations;
 using Loyalty.Core;
 using Loyalty.Testing;
 

@@ -65,6 +65,7 @@ public static class ServiceRegistration
         services.AddSingleton<ConsolePages>();
         AddMessaging(services, configuration);
         services.AddSingleton<OperatorHandlers>();
+        services.AddSingleton<ProgramAudit>();
         return services;
     }
 

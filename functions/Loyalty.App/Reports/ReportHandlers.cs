@@ -72,7 +72,7 @@ public sealed class ReportHandlers(ReportStore store, LoyaltyProgram program, IO
     public async Task<ReportView> BuildAsync(CancellationToken ct)
     {
         var today = program.LocalDate(clock.GetUtcNow());
-        var months = await store.ReadAsync(today, ct);
+        var months = await store.ReadAsync(ct);
         return Build(months, program, today);
     }
 

@@ -15,8 +15,10 @@ public sealed class ReportWriter(ReportStore store, MemberStore members, Loyalty
     /// <summary>The delta of a decision about to be committed, as kept on its marker; null when it changes no figure.</summary>
     public string? Delta(MemberState? before, Decision decision)
     {
+        // The day of the ledger entries' time, so the row's month is the one the ledger says.
         var figures = ReportFigures.Of(before, decision, program);
-        return figures.IsEmpty ? null : ReportStore.Serialize(program.LocalDate(clock.GetUtcNow()), figures);
+        var at = decision.Entries.Count > 0 ? decision.Entries[0].At : clock.GetUtcNow();
+        return figures.IsEmpty ? null : ReportStore.Serialize(program.LocalDate(at), figures);
     }
 
     /// <summary>Writes the delta row of a committed event (1 upsert; none for a delta of null).</summary>
