@@ -282,6 +282,7 @@ module api 'app/api.bicep' = {
     ordersTable: storage.outputs.ordersTable
     scheduleTable: storage.outputs.scheduleTable
     directoryTable: storage.outputs.directoryTable
+    reportsTable: storage.outputs.reportsTable
     eventsQueue: storage.outputs.eventsQueue
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     secretUris: keyVault.outputs.secretUris

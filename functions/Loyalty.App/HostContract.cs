@@ -1,5 +1,6 @@
 using Loyalty.App.Jobs;
 using Loyalty.App.Messaging;
+using Loyalty.App.Reports;
 using Loyalty.App.Rewards;
 
 namespace Loyalty.App;
@@ -65,6 +66,7 @@ public static class HostContract
         new("ExportMembers", "GET", "admin/exports/members"),
         new("ExportMemberData", "GET", "admin/members/{memberId}/export"),
         new("EraseMember", "POST", "admin/members/{memberId}/erasure"),
+        new("GetReports", "GET", "admin/reports"),
     ];
 
     /// <summary>
@@ -81,6 +83,7 @@ public static class HostContract
         new("ConsoleMemberPage", "GET", "console/members/{memberId}"),
         new("ConsoleImportPage", "GET", "console/import"),
         new("ConsoleAsset", "GET", "console/assets/{name}"),
+        new("ConsoleReportsPage", "GET", "console/reports"),
     ];
 
     /// <summary>Every queue trigger.</summary>
@@ -99,5 +102,6 @@ public static class HostContract
         new(ScheduledJobs.ReviewTiers, "ReviewTiersSchedule", "0 45 * * * *"),
         new(MessageDispatcher.Job, "DispatchMessagesSchedule", "0 * * * * *"),
         new(DiscountDispatcher.Job, "CreateDiscountsSchedule", "30 * * * * *"),
+        new(ReportHandlers.RollUpJob, "RollUpReportsSchedule", "0 50 * * * *"),
     ];
 }

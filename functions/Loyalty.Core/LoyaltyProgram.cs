@@ -167,6 +167,9 @@ public sealed record LoyaltyProgram
     /// <summary>Most points one member may be credited in one program-local day before further credits are held.</summary>
     public long MaxPointsPerMemberPerDay { get; init; } = 250_000;
 
+    /// <summary>What one point is worth in the program's currency (the reports' liability in money).</summary>
+    public decimal PointValue { get; init; } = 0.01m;
+
     /// <summary>The program that the demo and the local run use.</summary>
     public static LoyaltyProgram Demo { get; } = new()
     {
@@ -255,6 +258,11 @@ public sealed record LoyaltyProgram
         if (MaxPointsPerMemberPerDay < MaxPointsPerEvent || MaxPointsPerMemberPerDay > Decider.PointsCeiling)
         {
             errors.Add($"MaxPointsPerMemberPerDay: must be at least MaxPointsPerEvent and at most {Decider.PointsCeiling}.");
+        }
+
+        if (PointValue is < 0 or > 1_000)
+        {
+            errors.Add("PointValue: must be between 0 and 1000 (currency units per point).");
         }
 
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone ?? string.Empty, out _))

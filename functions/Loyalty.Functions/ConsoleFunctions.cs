@@ -41,4 +41,8 @@ public sealed class ConsoleFunctions(ConsolePages pages)
     [Function("ConsoleAsset")]
     public IResult ConsoleAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/assets/{name}")] HttpRequest request, string name) =>
         pages.Asset(request, name);
+
+    [Function("ConsoleReportsPage")]
+    public IResult ConsoleReportsPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/reports")] HttpRequest request) =>
+        pages.ReportsPage(request);
 }

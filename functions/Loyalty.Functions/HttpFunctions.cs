@@ -4,6 +4,7 @@ using Loyalty.App.Messaging;
 using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
 using Loyalty.App.Privacy;
+using Loyalty.App.Reports;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -25,7 +26,8 @@ public sealed class HttpFunctions(
     MessageHandlers messages,
     OperatorHandlers operators,
     ImportHandlers imports,
-    PrivacyHandlers memberData)
+    PrivacyHandlers memberData,
+    ReportHandlers reports)
 {
     [Function("ShopifyWebhook")]
     public Task<IResult> ShopifyWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/shopify")] HttpRequest request, CancellationToken ct) =>
@@ -134,4 +136,8 @@ public sealed class HttpFunctions(
     [Function("EraseMember")]
     public Task<IResult> EraseMember([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/members/{memberId}/erasure")] HttpRequest request, string memberId, CancellationToken ct) =>
         memberData.EraseAsync(request, memberId, ct);
+
+    [Function("GetReports")]
+    public Task<IResult> GetReports([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/reports")] HttpRequest request, CancellationToken ct) =>
+        reports.GetAsync(request, ct);
 }

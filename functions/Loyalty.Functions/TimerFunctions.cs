@@ -1,6 +1,7 @@
 using Loyalty.App.Http;
 using Loyalty.App.Jobs;
 using Loyalty.App.Messaging;
+using Loyalty.App.Reports;
 using Loyalty.App.Rewards;
 using Microsoft.Azure.Functions.Worker;
 
@@ -40,4 +41,7 @@ public sealed class TimerFunctions(JobHandlers jobs)
     [Function(DiscountDispatcher.Job)]
     public Task CreateDiscounts([TimerTrigger("%CreateDiscountsSchedule%")] TimerInfo timer, CancellationToken ct) =>
         jobs.RunScheduledAsync(DiscountDispatcher.Job, ct);
+    [Function(ReportHandlers.RollUpJob)]
+    public Task RollUpReports([TimerTrigger("%RollUpReportsSchedule%")] TimerInfo timer, CancellationToken ct) =>
+        jobs.RunScheduledAsync(ReportHandlers.RollUpJob, ct);
 }

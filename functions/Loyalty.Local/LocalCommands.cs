@@ -14,6 +14,7 @@ public static class LocalCommands
     {
         ["import"] = ImportAsync,
         ["export"] = ExportAsync,
+        ["audit"] = args => AuditCommand.RunAsync(args, Console.Out),
     };
 
     /// <summary>The command of that name, or null (then the host serves the API).</summary>

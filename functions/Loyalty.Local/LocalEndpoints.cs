@@ -6,6 +6,7 @@ using Loyalty.App.Messaging;
 using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
 using Loyalty.App.Privacy;
+using Loyalty.App.Reports;
 using Microsoft.Extensions.Options;
 
 namespace Loyalty.Local;
@@ -98,6 +99,8 @@ public static class LocalEndpoints
         "ExportMembers" => (HttpRequest r, ImportHandlers h, CancellationToken ct) => h.ExportAsync(r, ct),
         "ExportMemberData" => (HttpRequest r, string memberId, PrivacyHandlers h, CancellationToken ct) => h.ExportAsync(r, memberId, ct),
         "EraseMember" => (HttpRequest r, string memberId, PrivacyHandlers h, CancellationToken ct) => h.EraseAsync(r, memberId, ct),
+        "GetReports" => (HttpRequest r, ReportHandlers h, CancellationToken ct) => h.GetAsync(r, ct),
+        "ConsoleReportsPage" => (HttpRequest r, ConsolePages h) => h.ReportsPage(r),
         _ => throw new InvalidOperationException($"Route {name} has no local handler."),
     };
 }

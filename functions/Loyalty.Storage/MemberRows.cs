@@ -88,12 +88,20 @@ internal static class MemberRows
         };
     }
 
-    public static TableEntity MarkerRow(string memberId, string eventId, DateTimeOffset appliedAt) =>
-        new(memberId, EventKey(eventId))
+    public static TableEntity MarkerRow(string memberId, string eventId, DateTimeOffset appliedAt, string? report = null)
+    {
+        var row = new TableEntity(memberId, EventKey(eventId))
         {
             ["EventId"] = eventId,
             ["AppliedAt"] = appliedAt,
         };
+        if (report is not null)
+        {
+            row["Report"] = report;
+        }
+
+        return row;
+    }
 
     public static TableEntity OrderRow(string memberId, OrderRecord order) =>
         new(memberId, OrderKey(order.OrderId)) { ["Data"] = Serialize(order, memberId, "order") };

@@ -115,7 +115,8 @@ public sealed class MemberStore
     /// A commit retried by the SDK after a lost response also lands on one of these two,
     /// which is why a reload and a fresh decision are always safe.
     /// </returns>
-    public async Task<CommitStatus> CommitAsync(LoadedMember loaded, string eventId, Decision decision, CancellationToken ct)
+    /// <param name="report">The event's report delta (<see cref="ReportStore.Serialize"/>), kept on its marker so a retry can write the delta row again.</param>
+    public async Task<CommitStatus> CommitAsync(LoadedMember loaded, string eventId, Decision decision, CancellationToken ct, string? report = null)
     {
         ArgumentNullException.ThrowIfNull(loaded);
         ArgumentNullException.ThrowIfNull(decision);
@@ -151,7 +152,7 @@ public sealed class MemberStore
             loaded.State is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, MemberRows.StateRow(state))
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, MemberRows.StateRow(state), loaded.StateETag),
-            new(TableTransactionActionType.Add, MemberRows.MarkerRow(memberId, eventId, _time.GetUtcNow())),
+            new(TableTransactionActionType.Add, MemberRows.MarkerRow(memberId, eventId, _time.GetUtcNow(), report)),
         };
 
         var sequences = new HashSet<long>();
@@ -237,6 +238,15 @@ public sealed class MemberStore
         RequireKey(eventId, nameof(eventId));
         var response = await _table.GetEntityIfExistsAsync<TableEntity>(memberId, MemberRows.EventKey(eventId), ["RowKey"], ct).ConfigureAwait(false);
         return response.HasValue;
+    }
+
+    /// <summary>The report delta kept on the event's marker, or null when there is none (1 request).</summary>
+    public async Task<string?> GetMarkerReportAsync(string memberId, string eventId, CancellationToken ct)
+    {
+        RequireKey(memberId, nameof(memberId));
+        RequireKey(eventId, nameof(eventId));
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(memberId, MemberRows.EventKey(eventId), ["Report"], ct).ConfigureAwait(false);
+        return response.HasValue ? response.Value!.GetString("Report") : null;
     }
 
     /// <summary>

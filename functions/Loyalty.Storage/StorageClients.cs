@@ -49,6 +49,7 @@ public sealed class StorageClients
         Orders = TableService.GetTableClient(options.OrdersTable);
         Schedule = TableService.GetTableClient(options.ScheduleTable);
         Directory = TableService.GetTableClient(options.DirectoryTable);
+        Reports = TableService.GetTableClient(options.ReportsTable);
         Events = QueueService.GetQueueClient(options.EventsQueue);
         Poison = QueueService.GetQueueClient(options.PoisonQueue);
     }
@@ -77,6 +78,9 @@ public sealed class StorageClients
     /// <summary>The member directory table.</summary>
     public TableClient Directory { get; }
 
+    /// <summary>The reports table.</summary>
+    public TableClient Reports { get; }
+
     /// <summary>The events queue.</summary>
     public QueueClient Events { get; }
 
@@ -90,6 +94,7 @@ public sealed class StorageClients
         await Orders.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
         await Schedule.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
         await Directory.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        await Reports.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
         await Events.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
         await Poison.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
     }

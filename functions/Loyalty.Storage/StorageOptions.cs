@@ -35,6 +35,9 @@ public sealed partial class StorageOptions
     /// <summary>Table of the member directory: one row per member for the members list, and the exact-lookup rows.</summary>
     public string DirectoryTable { get; set; } = "directory";
 
+    /// <summary>Table of the reports: per-day delta rows of every applied event and their monthly roll-ups.</summary>
+    public string ReportsTable { get; set; } = "reports";
+
     /// <summary>The queue every event travels through.</summary>
     public string EventsQueue { get; set; } = "loyalty-events";
 
@@ -99,6 +102,11 @@ public sealed partial class StorageOptions
         if (DirectoryTable is null || !TableName().IsMatch(DirectoryTable) || new[] { "tables", MembersTable, OrdersTable, ScheduleTable }.Contains(DirectoryTable, StringComparer.OrdinalIgnoreCase))
         {
             errors.Add($"{prefix}DirectoryTable: a table name is 3 to 63 letters or digits, starting with a letter, not 'tables' and not another table of the app.");
+        }
+
+        if (ReportsTable is null || !TableName().IsMatch(ReportsTable) || new[] { "tables", MembersTable, OrdersTable, ScheduleTable, DirectoryTable }.Contains(ReportsTable, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"{prefix}ReportsTable: a table name is 3 to 63 letters or digits, starting with a letter, not 'tables' and not another table of the app.");
         }
 
         CheckQueueName(errors, prefix + "EventsQueue", EventsQueue);

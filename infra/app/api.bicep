@@ -18,6 +18,7 @@ param membersTable string
 param ordersTable string
 param scheduleTable string
 param directoryTable string
+param reportsTable string
 param eventsQueue string
 param applicationInsightsName string
 
@@ -156,6 +157,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Loyalty__Storage__OrdersTable: ordersTable
     Loyalty__Storage__ScheduleTable: scheduleTable
     Loyalty__Storage__DirectoryTable: directoryTable
+    Loyalty__Storage__ReportsTable: reportsTable
     EventsQueue: eventsQueue
 
     // Timer schedules (HostContract.Timers), six-field NCRONTAB in UTC, staggered through the hour.
@@ -166,6 +168,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     ReviewTiersSchedule: '0 45 * * * *'
     DispatchMessagesSchedule: '0 * * * * *'
     CreateDiscountsSchedule: '30 * * * * *'
+    RollUpReportsSchedule: '0 50 * * * *'
 
     // Secrets, as Key Vault references only; every one exists in the vault (core/keyvault.bicep),
     // and the app refuses to start on a reference left unresolved. Each signing secret has a
@@ -224,6 +227,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Credits over these wait for the owner's approval (GET /api/admin/held-events).
     Loyalty__Program__MaxPointsPerEvent: '100000'
     Loyalty__Program__MaxPointsPerMemberPerDay: '250000'
+    Loyalty__Program__PointValue: '0.01'
   }
 }
 

@@ -18,6 +18,9 @@ param scheduleTable string = 'schedule'
 @description('Table of the member directory and its lookup rows (Loyalty__Storage__DirectoryTable).')
 param directoryTable string = 'directory'
 
+@description('Table of the reports: per-day delta rows and monthly roll-ups (Loyalty__Storage__ReportsTable).')
+param reportsTable string = 'reports'
+
 @description('Queue every event travels through (EventsQueue); its poison queue is {name}-poison.')
 param eventsQueue string = 'loyalty-events'
 
@@ -118,6 +121,11 @@ resource directory 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-
   name: directoryTable
 }
 
+resource reports 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' = {
+  parent: tableService
+  name: reportsTable
+}
+
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
   parent: account
   name: 'default'
@@ -142,5 +150,6 @@ output membersTable string = members.name
 output ordersTable string = orders.name
 output scheduleTable string = schedule.name
 output directoryTable string = directory.name
+output reportsTable string = reports.name
 output eventsQueue string = events.name
 output poisonQueue string = poison.name

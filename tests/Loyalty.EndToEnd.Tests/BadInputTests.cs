@@ -179,6 +179,7 @@ public sealed class BadInputTests(HostileFixture service, ITestOutputHelper outp
             ["ApproveHeldEvent"] = (() => Admin(HttpMethod.Post, "api/admin/held-events/api:route-test/approval", null), HttpStatusCode.NotFound, "/problems/held-event-not-found"),
             ["RejectHeldEvent"] = (() => Admin(HttpMethod.Post, "api/admin/held-events/api:route-test/rejection", new { note = new string('n', 501) }), HttpStatusCode.BadRequest, "/problems/invalid-field#note"),
             ["ListPoison"] = (() => Admin(HttpMethod.Get, "api/admin/poison", null), HttpStatusCode.OK, "messages"),
+            ["GetReports"] = (() => Admin(HttpMethod.Get, "api/admin/reports?format=xml", null), HttpStatusCode.BadRequest, "/problems/invalid-field#format"),
             ["ReplayPoison"] = (() => Admin(HttpMethod.Post, "api/admin/poison/replays", new { max = 0 }), HttpStatusCode.BadRequest, "/problems/invalid-field#max"),
             ["ImportMembers"] = (() => Admin(HttpMethod.Post, "api/admin/imports?dryRun=maybe", null), HttpStatusCode.BadRequest, "/problems/invalid-field#dryRun"),
             ["ExportMembers"] = (() => Admin(HttpMethod.Get, "api/admin/exports/members?format=xlsx", null), HttpStatusCode.BadRequest, "/problems/invalid-field#format"),

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
+using Loyalty.App.Operations;
 using Loyalty.Core;
 using Loyalty.Testing;
 

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using Loyalty.App.Operations;
 using Loyalty.Core;
 using Loyalty.Testing;
 
@@ -98,6 +99,10 @@ public sealed partial class CrashTests
         }
 
         Assert.Empty(MemberAudit.Inconsistencies(await MemberAudit.ReadAsync(azurite.ConnectionString, ct: ct)));
+
+        // The operator's audit: a kill between a commit and the directory or report write was mended by the redelivery.
+        using var audit = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(await Loyalty.Local.AuditCommand.RunAsync([$"--Loyalty:Storage:ConnectionString={azurite.ConnectionString}"], audit) == 0, audit.ToString());
     }
 
     [Fact]

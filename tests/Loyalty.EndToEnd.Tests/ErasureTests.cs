@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
+using Loyalty.App.Operations;
 using Loyalty.Testing;
 
 namespace Loyalty.EndToEnd.Tests;

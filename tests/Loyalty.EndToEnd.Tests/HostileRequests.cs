@@ -239,6 +239,10 @@ public static class HostileRequests
         Add("ListHeldEvents", "wrong key", unauthorised, 1, (r, i) => Get("api/admin/held-events", key: r.Next(2) == 0 ? false : null));
         Add("ListHeldEvents", "bad status", refused, 1, (r, i) => Get($"api/admin/held-events?status={Pick(r, ["maybe", "1", "Pending,Approved", "%00"])}", key: true));
         Add("ListHeldEvents", "read", acknowledged, 1, (r, i) => Get("api/admin/held-events", key: true));
+        Add("GetReports", "wrong key", unauthorised, 1, (r, i) => Get("api/admin/reports", key: r.Next(2) == 0 ? false : null));
+        Add("GetReports", "admin key in the query string", unauthorised, 1, (r, i) => Get(AdminKeyInQuery("api/admin/reports"), key: null));
+        Add("GetReports", "bad format", refused, 1, (r, i) => Get($"api/admin/reports?format={Pick(r, ["xml", "CSV", "%00", "csv,json"])}", key: true));
+        Add("GetReports", "read", acknowledged, 1, (r, i) => Get("api/admin/reports", key: true));
         foreach (var (route, action) in new[] { ("ApproveHeldEvent", "approval"), ("RejectHeldEvent", "rejection") })
         {
             Add(route, "wrong key", unauthorised, 1, (r, i) => Post($"api/admin/held-events/api:hx-{i}/{action}", null, key: r.Next(2) == 0 ? false : null));

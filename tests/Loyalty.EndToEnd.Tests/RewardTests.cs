@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Loyalty.App.Operations;
 using Loyalty.Testing;
 
 namespace Loyalty.EndToEnd.Tests;

@@ -73,6 +73,7 @@ public static class ProgramSettings
                 : demo.Promotions,
             MaxPointsPerEvent = dto.MaxPointsPerEvent ?? demo.MaxPointsPerEvent,
             MaxPointsPerMemberPerDay = dto.MaxPointsPerMemberPerDay ?? demo.MaxPointsPerMemberPerDay,
+            PointValue = dto.PointValue ?? demo.PointValue,
         };
     }
 
@@ -111,6 +112,8 @@ public static class ProgramSettings
         public long? MaxPointsPerEvent { get; set; }
 
         public long? MaxPointsPerMemberPerDay { get; set; }
+
+        public decimal? PointValue { get; set; }
 
         public List<RewardDto>? Rewards { get; set; }
 

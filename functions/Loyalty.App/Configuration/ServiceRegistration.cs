@@ -7,6 +7,7 @@ using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
 using Loyalty.App.Privacy;
 using Loyalty.App.Processing;
+using Loyalty.App.Reports;
 using Loyalty.App.Rewards;
 using Loyalty.Storage;
 using Microsoft.Extensions.Configuration;
@@ -52,6 +53,9 @@ public static class ServiceRegistration
         services.AddSingleton<ScheduledJobs>();
         services.AddSingleton<JobHandlers>();
         services.AddSingleton<EventQueue>();
+        services.AddSingleton<ReportStore>();
+        services.AddSingleton<ReportWriter>();
+        services.AddSingleton<ReportHandlers>();
         services.AddSingleton<MemberCommands>();
         services.AddMetrics();
         services.AddSingleton<ProcessingMetrics>();
@@ -71,6 +75,7 @@ public static class ServiceRegistration
         services.AddSingleton<ErasureRows>();
         services.AddSingleton<MemberErasure>();
         services.AddSingleton<PrivacyHandlers>();
+        services.AddSingleton<ProgramAudit>();
         return services;
     }
 

@@ -86,6 +86,7 @@ public static class SettingsCatalog
             new(Name(storage, nameof(StorageOptions.OrdersTable)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.OrdersTable)),
             new(Name(storage, nameof(StorageOptions.ScheduleTable)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.ScheduleTable)),
             new(Name(storage, nameof(StorageOptions.DirectoryTable)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.DirectoryTable)),
+            new(Name(storage, nameof(StorageOptions.ReportsTable)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(StorageOptions), nameof(StorageOptions.ReportsTable)),
             new(HostContract.EventsQueueSetting, IsSecret: false, InAzure: true, InLocalSample: true),
 
             // Secrets: the two API keys, and each signing secret with the previous value accepted
@@ -148,6 +149,7 @@ public static class SettingsCatalog
             new(Name(program, nameof(LoyaltyProgram.TimeZone)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.TimeZone)),
             new(Name(program, nameof(LoyaltyProgram.MaxPointsPerEvent)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.MaxPointsPerEvent)),
             new(Name(program, nameof(LoyaltyProgram.MaxPointsPerMemberPerDay)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.MaxPointsPerMemberPerDay)),
+            new(Name(program, nameof(LoyaltyProgram.PointValue)), IsSecret: false, InAzure: true, InLocalSample: true, typeof(LoyaltyProgram), nameof(LoyaltyProgram.PointValue)),
         ];
 
         // Each timer's schedule (%Setting% in the function app).

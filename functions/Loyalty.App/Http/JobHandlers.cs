@@ -1,6 +1,7 @@
 using Loyalty.App.Configuration;
 using Loyalty.App.Jobs;
 using Loyalty.App.Messaging;
+using Loyalty.App.Reports;
 using Loyalty.App.Rewards;
 using Loyalty.Core;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Loyalty.App.Http;
 
 /// <summary><c>POST /api/admin/jobs/{job}/runs</c>: runs a timer job now, as its timer would (admin key).</summary>
-public sealed class JobHandlers(ScheduledJobs jobs, MessageDispatcher dispatcher, DiscountDispatcher discounts, IOptions<LoyaltyOptions> options, TimeProvider clock, ILogger<JobHandlers> logger)
+public sealed class JobHandlers(ScheduledJobs jobs, MessageDispatcher dispatcher, DiscountDispatcher discounts, ReportHandlers reports, IOptions<LoyaltyOptions> options, TimeProvider clock, ILogger<JobHandlers> logger)
 {
     /// <summary>Runs <paramref name="job"/> as of now and answers with the days it finished and the events it queued.</summary>
     public async Task<IResult> RunAsync(HttpRequest request, string job, CancellationToken ct)
@@ -30,9 +31,14 @@ public sealed class JobHandlers(ScheduledJobs jobs, MessageDispatcher dispatcher
             return Results.Json(await discounts.RunAsync(ct), EventEnvelope.Json);
         }
 
+        if (job == ReportHandlers.RollUpJob)
+        {
+            return Results.Json(await reports.RollUpAsync(ct), EventEnvelope.Json);
+        }
+
         if (!ScheduledJobs.Names.Contains(job))
         {
-            return Problems.Create(StatusCodes.Status404NotFound, "unknown-job", "There is no such job.", $"The jobs are {string.Join(", ", ScheduledJobs.Names.Append(MessageDispatcher.Job).Append(DiscountDispatcher.Job))}.", "job");
+            return Problems.Create(StatusCodes.Status404NotFound, "unknown-job", "There is no such job.", $"The jobs are {string.Join(", ", ScheduledJobs.Names.Append(MessageDispatcher.Job).Append(DiscountDispatcher.Job).Append(ReportHandlers.RollUpJob))}.", "job");
         }
 
         var run = await jobs.RunAsync(job, clock.GetUtcNow(), ct);
@@ -46,6 +52,12 @@ public sealed class JobHandlers(ScheduledJobs jobs, MessageDispatcher dispatcher
         {
             var created = await discounts.RunAsync(ct);
             return new JobRun(job, created.At, [], 0);
+        }
+
+        if (job == ReportHandlers.RollUpJob)
+        {
+            var rolled = await reports.RollUpAsync(ct);
+            return new JobRun(job, clock.GetUtcNow(), rolled.Through is { } through ? [through] : [], 0);
         }
 
         if (job != MessageDispatcher.Job)

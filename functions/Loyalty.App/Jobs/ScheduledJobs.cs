@@ -39,6 +39,9 @@ public sealed class ScheduledJobs(ScheduleIndex index, EventQueue queue, Loyalty
     /// <summary>The discount dispatcher's timer (<see cref="Rewards.DiscountDispatcher"/>), not a day job either.</summary>
     public const string CreateDiscounts = Rewards.DiscountDispatcher.Job;
 
+    /// <summary>Sums the reports' finished days into months: the timer of <see cref="Reports.ReportHandlers"/>, run through the same route.</summary>
+    public const string RollUpReports = Reports.ReportHandlers.RollUpJob;
+
     /// <summary>Days a job catches up at most after a gap (and looks back on its very first run).</summary>
     public const int MaxCatchUpDays = 62;
 
@@ -46,7 +49,7 @@ public sealed class ScheduledJobs(ScheduleIndex index, EventQueue queue, Loyalty
     public const int FirstRunLookbackDays = 7;
 
     /// <summary>The job names (the timers of <see cref="HostContract"/>).</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. HostContract.Timers.Select(t => t.Name).Where(n => n is not (DispatchMessages or CreateDiscounts))];
+    public static IReadOnlyList<string> Names { get; } = [.. HostContract.Timers.Select(t => t.Name).Where(n => n is not (DispatchMessages or CreateDiscounts or RollUpReports))];
 
     /// <summary>Runs <paramref name="job"/> as of <paramref name="at"/>.</summary>
     public async Task<JobRun> RunAsync(string job, DateTimeOffset at, CancellationToken ct)

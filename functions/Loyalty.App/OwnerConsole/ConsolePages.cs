@@ -83,6 +83,10 @@ public sealed class ConsolePages(IOptions<LoyaltyOptions> options, TimeProvider 
     public IResult MemberPage(HttpRequest request, string memberId) =>
         SignedIn(request) ? Page(request, "member.html", StatusCodes.Status200OK) : Results.Redirect("/console/sign-in");
 
+    /// <summary><c>GET /console/reports</c>: the reports page (signed in), or to sign-in.</summary>
+    public IResult ReportsPage(HttpRequest request) =>
+        SignedIn(request) ? Page(request, "reports.html", StatusCodes.Status200OK) : Results.Redirect("/console/sign-in");
+
     /// <summary><c>GET /console/assets/{name}</c>: a script, style sheet or Chart.js.</summary>
     public IResult Asset(HttpRequest request, string name)
     {

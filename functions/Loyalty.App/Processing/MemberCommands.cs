@@ -1,4 +1,5 @@
 using Loyalty.App.Configuration;
+using Loyalty.App.Reports;
 using Loyalty.Core;
 using Loyalty.Storage;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,7 @@ public sealed class MemberCommands(
     DiscountIndex discounts,
     EventQueue queue,
     HeldEvents held,
+    ReportWriter reports,
     ProcessingMetrics metrics,
     LoyaltyProgram program,
     IOptions<ProcessingOptions> options,
@@ -109,6 +111,11 @@ public sealed class MemberCommands(
 
             if (decision.Outcome != DecisionOutcome.Applied)
             {
+                if (decision.Outcome == DecisionOutcome.AlreadyApplied)
+                {
+                    await reports.MendAsync(evt.MemberId, evt.EventId, ct);
+                }
+
                 return new ApplyResult(decision.Outcome, loaded.State, decision);
             }
 
@@ -123,10 +130,12 @@ public sealed class MemberCommands(
                 await queue.SendAsync(decision.FollowUps, ct);
             }
 
-            var status = await store.CommitAsync(loaded, evt.EventId, decision, ct);
+            var delta = reports.Delta(loaded.State, decision);
+            var status = await store.CommitAsync(loaded, evt.EventId, decision, ct, delta);
             switch (status)
             {
                 case CommitStatus.Committed:
+                    await reports.RecordAsync(evt.MemberId, evt.EventId, delta, ct);
                     if (NewOrderOf(evt) is { } || !DirectoryEntry.ListsAlike(loaded.State, decision.State!))
                     {
                         await directory.RecordAsync(decision.State!, NewOrderOf(evt), ct);
@@ -178,6 +187,7 @@ public sealed class MemberCommands(
         if (loaded.State is not null)
         {
             await directory.RecordAsync(loaded.State, NewOrderOf(evt), ct);
+            await reports.MendAsync(evt.MemberId, evt.EventId, ct);
         }
 
         var decision = new Decision

@@ -42,6 +42,10 @@ const TEXT = {
   },
 };
 
+// The header's link to the reports page (reports.js holds that page's own text).
+Object.assign(TEXT.en, { reports: 'Reports' });
+Object.assign(TEXT.zh, { reports: '报表' });
+
 let lang = localStorage.getItem('console-lang') || ((navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en');
 const t = (key, ...args) => (TEXT[lang][key] ?? TEXT.en[key] ?? key).replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)] ?? ''));
 
@@ -300,6 +304,6 @@ document.addEventListener('DOMContentLoaded', () => {
   languageSwitch();
   applyText();
   const page = document.body.dataset.page;
-  const run = page === 'members' ? membersPage : page === 'member' ? memberPage : page === 'import' ? importPage : async () => signInPage();
+  const run = page === 'members' ? membersPage : page === 'member' ? memberPage : page === 'import' ? importPage : page === 'reports' ? reportsPage : async () => signInPage();
   run().then(() => document.body.setAttribute('data-ready', 'true')).catch(err => status(err.message));
 });

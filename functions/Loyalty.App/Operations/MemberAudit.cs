@@ -1,38 +1,51 @@
+using System.Text.Json;
 using Azure.Data.Tables;
+using Loyalty.Core;
 
-namespace Loyalty.Testing;
+namespace Loyalty.App.Operations;
 
 /// <summary>One ledger row as stored.</summary>
-public sealed record AuditedEntry(long Sequence, string Kind, long Points, long PendingChange, long BalanceAfter, string SourceEventId, string? OrderId, string? RewardId);
+public sealed record AuditedEntry(long Sequence, string Kind, long Points, long PendingChange, long BalanceAfter, string SourceEventId, string? OrderId, string? RewardId, DateTimeOffset At = default);
 
-/// <summary>A member partition as stored: the state row's balance, the ledger oldest first, the event markers and the redemption rows.</summary>
-public sealed record AuditedMember(string MemberId, long Balance, IReadOnlyList<AuditedEntry> Ledger, IReadOnlySet<string> Markers, IReadOnlySet<string> Redemptions)
+/// <summary>A member partition as stored: the state row's balance, the ledger oldest first, the event markers and the redemption rows, and the state itself.</summary>
+public sealed record AuditedMember(string MemberId, long Balance, IReadOnlyList<AuditedEntry> Ledger, IReadOnlySet<string> Markers, IReadOnlySet<string> Redemptions, MemberState? State = null)
 {
     /// <summary>The entries of one kind.</summary>
     public IEnumerable<AuditedEntry> Of(string kind) => Ledger.Where(e => e.Kind == kind);
 }
 
 /// <summary>
-/// Reads every member partition straight from the table (not through the service) and checks
-/// what must hold for each whatever happened: the balance is the sum of the ledger, the
-/// sequence runs 1..n without a gap or a repeat, each entry's balance-after chains, and each
-/// entry comes from an event whose marker is in the partition.
+/// Reads every member partition straight from the table (not through the decide path) and
+/// checks what must hold for each whatever happened: the balance is the open lots minus the
+/// debt and the sum of the ledger, the sequence runs 1..n without a gap or a repeat, each
+/// entry's balance-after chains, and each entry comes from an event whose marker is in the
+/// partition. Shared by the operator's <c>audit</c> command (<see cref="ProgramAudit"/>) and the tests.
 /// </summary>
 public static class MemberAudit
 {
     /// <summary>Every member of the members table, by id.</summary>
-    public static async Task<IReadOnlyDictionary<string, AuditedMember>> ReadAsync(string connectionString, string table = "members", CancellationToken ct = default)
+    public static Task<IReadOnlyDictionary<string, AuditedMember>> ReadAsync(string connectionString, string table = "members", CancellationToken ct = default) =>
+        ReadAsync(new TableClient(connectionString, table), ct);
+
+    /// <summary>Every member of <paramref name="members"/> (one scan of the table), by id.</summary>
+    public static async Task<IReadOnlyDictionary<string, AuditedMember>> ReadAsync(TableClient members, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(members);
+        var states = new Dictionary<string, MemberState>(StringComparer.Ordinal);
         var balances = new Dictionary<string, long>(StringComparer.Ordinal);
         var ledgers = new Dictionary<string, List<AuditedEntry>>(StringComparer.Ordinal);
         var markers = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var redemptions = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        await foreach (var row in new TableClient(connectionString, table).QueryAsync<TableEntity>(cancellationToken: ct))
+        await foreach (var row in members.QueryAsync<TableEntity>(cancellationToken: ct).ConfigureAwait(false))
         {
             var member = row.PartitionKey;
             if (row.RowKey == "state")
             {
                 balances[member] = row.GetInt64("Balance") ?? throw new InvalidDataException($"{member}: state row without Balance");
+                if (row.GetString("Data") is { } data && JsonSerializer.Deserialize<MemberState>(data, EventEnvelope.Json) is { } state)
+                {
+                    states[member] = state;
+                }
             }
             else if (row.RowKey.StartsWith("tx|", StringComparison.Ordinal))
             {
@@ -44,7 +57,8 @@ public static class MemberAudit
                     row.GetInt64("BalanceAfter") ?? 0,
                     row.GetString("SourceEventId") ?? "?",
                     row.GetString("OrderId"),
-                    row.GetString("RewardId")));
+                    row.GetString("RewardId"),
+                    row.GetDateTimeOffset("At") ?? default));
             }
             else if (row.RowKey.StartsWith("evt|", StringComparison.Ordinal))
             {
@@ -63,7 +77,8 @@ public static class MemberAudit
                 b.Value,
                 [.. (ledgers.GetValueOrDefault(b.Key) ?? []).OrderBy(e => e.Sequence)],
                 markers.GetValueOrDefault(b.Key) ?? [],
-                redemptions.GetValueOrDefault(b.Key) ?? []),
+                redemptions.GetValueOrDefault(b.Key) ?? [],
+                states.GetValueOrDefault(b.Key)),
             StringComparer.Ordinal);
     }
 
@@ -76,6 +91,11 @@ public static class MemberAudit
         if (sum != member.Balance)
         {
             problems.Add($"{member.MemberId}: balance {member.Balance}, ledger sums to {sum}");
+        }
+
+        if (member.State is { } state && (state.LotPoints - state.Debt != member.Balance || state.Lots.Any(l => l.Points <= 0)))
+        {
+            problems.Add($"{member.MemberId}: balance {member.Balance}, open lots {state.LotPoints} minus debt {state.Debt} give {state.LotPoints - state.Debt}");
         }
 
         long running = 0;

@@ -1,0 +1,47 @@
+using Loyalty.Core;
+using Loyalty.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Loyalty.App.Reports;
+
+/// <summary>
+/// The reports' side of the member commit (docs/ARCHITECTURE.md, "reports"): the figures of a
+/// decision go on the event's marker in the member's transaction, and the delta row is written
+/// after the commit from them; a retry that finds the event applied writes the row again from
+/// the marker, which mends a crash between the commit and the delta write.
+/// </summary>
+public sealed class ReportWriter(ReportStore store, MemberStore members, LoyaltyProgram program, TimeProvider clock, ILogger<ReportWriter> logger)
+{
+    /// <summary>The delta of a decision about to be committed, as kept on its marker; null when it changes no figure.</summary>
+    public string? Delta(MemberState? before, Decision decision)
+    {
+        // The day of the ledger entries' time, so the row's month is the one the ledger says.
+        var figures = ReportFigures.Of(before, decision, program);
+        var at = decision.Entries.Count > 0 ? decision.Entries[0].At : clock.GetUtcNow();
+        return figures.IsEmpty ? null : ReportStore.Serialize(program.LocalDate(at), figures);
+    }
+
+    /// <summary>Writes the delta row of a committed event (1 upsert; none for a delta of null).</summary>
+    public async Task RecordAsync(string memberId, string eventId, string? delta, CancellationToken ct)
+    {
+        if (delta is null)
+        {
+            return;
+        }
+
+        var (day, figures) = ReportStore.Deserialize(delta);
+        await store.RecordAsync(memberId, eventId, day, figures, program.LocalDate(clock.GetUtcNow()), ct);
+    }
+
+    /// <summary>The event was found applied: writes its delta row again from its marker (1 point read, then as above).</summary>
+    public async Task MendAsync(string memberId, string eventId, CancellationToken ct)
+    {
+        if (!Keys.IsValid(eventId) || await members.GetMarkerReportAsync(memberId, eventId, ct) is not { } delta)
+        {
+            return;
+        }
+
+        await RecordAsync(memberId, eventId, delta, ct);
+        logger.LogInformation("Report delta of event {EventId} written again for member {MemberId}", eventId, memberId);
+    }
+}
