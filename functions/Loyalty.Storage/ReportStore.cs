@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Loyalty.Core;
 
@@ -54,11 +55,12 @@ public sealed class ReportStore
     }
 
     /// <summary>
-    /// Writes the delta row of one applied event (an upsert: the same event writes the same row).
-    /// A row for a day before <paramref name="today"/> (a retry mending a crash) also marks its
-    /// day for the roll-up to sum again (1 upsert more).
+    /// Writes the delta row of one applied event if it is not there yet (1 insert; false when it
+    /// was: the same event always carries the same figures). A row new for a day before
+    /// <paramref name="today"/> (a retry mending a crash) also marks its day for the roll-up to
+    /// sum again (1 upsert more).
     /// </summary>
-    public async Task RecordAsync(string memberId, string eventId, DateOnly day, ReportFigures figures, DateOnly today, CancellationToken ct)
+    public async Task<bool> RecordAsync(string memberId, string eventId, DateOnly day, ReportFigures figures, DateOnly today, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(figures);
         if (!Keys.IsValid(memberId) || !Keys.IsValid(eventId))
@@ -71,11 +73,23 @@ public sealed class ReportStore
             ["MemberId"] = memberId,
             ["Data"] = JsonSerializer.Serialize(figures, EventEnvelope.Json),
         };
-        await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+        try
+        {
+            await _table.AddEntityAsync(row, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Written before, from the same marker: the row already holds these figures, and
+            // leaving it untouched keeps a replay from changing anything (not even its ETag).
+            return false;
+        }
+
         if (day < today)
         {
             await _table.UpsertEntityAsync(new TableEntity(RollUpPartition, DirtyPrefix + DayKey(day)), TableUpdateMode.Replace, ct).ConfigureAwait(false);
         }
+
+        return true;
     }
 
     /// <summary>
