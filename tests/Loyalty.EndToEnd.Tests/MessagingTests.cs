@@ -82,7 +82,7 @@ public sealed class MessagingTests(MessagingFixture service) : IClassFixture<Mes
 
         // The welcome (a service message) goes at once, by e-mail and by the signed webhook, with one id.
         await Dispatch(service.Client);
-        var welcome = Assert.Single(MailTo("lin@example.com"));
+        var welcome = Assert.Single(await MailTo("lin@example.com", 1));
         Assert.Equal("欢迎加入Tea Shop会员计划", welcome.Subject);
         Assert.Null(welcome.Headers["List-Unsubscribe"]);
         var hook = Assert.Single(service.Webhook.Received, w => w.Body.GetProperty("memberId").GetString() == M);
@@ -104,7 +104,7 @@ public sealed class MessagingTests(MessagingFixture service) : IClassFixture<Mes
 
         await At(service.Client, "2028-02-10T14:00:00Z");
         await Dispatch(service.Client);
-        var reminder = MailTo("lin@example.com")[1];
+        var reminder = (await MailTo("lin@example.com", 2))[1];
         Assert.Equal("您的170积分将于2028年3月9日到期", reminder.Subject);
         Assert.Equal("zh-Hans", reminder.Body?.Headers["Content-Language"]);
         Assert.Contains("170积分将于2028年3月9日结束时到期", reminder.TextBody, StringComparison.Ordinal);
@@ -144,7 +144,7 @@ public sealed class MessagingTests(MessagingFixture service) : IClassFixture<Mes
         await RunJob("RemindExpiringPoints");
         await Redeem(M, "free-shipping", "r1");
         await Dispatch(service.Client);
-        var receipt = MailTo("lin@example.com")[2];
+        var receipt = (await MailTo("lin@example.com", 3))[2];
         Assert.Equal("您的奖励：Free shipping", receipt.Subject);
         Assert.Null(receipt.Headers["List-Unsubscribe"]);
         Assert.Equal(3, MailTo("lin@example.com").Count);
@@ -157,7 +157,7 @@ public sealed class MessagingTests(MessagingFixture service) : IClassFixture<Mes
         await Send(Envelope(M, "o2", "purchase.completed", Order("o2", 40m, new { email = "lin.new@example.com" })));
         await Redeem(M, "free-shipping", "r2");
         await Dispatch(service.Client);
-        var moved = Assert.Single(MailTo("lin.new@example.com"));
+        var moved = Assert.Single(await MailTo("lin.new@example.com", 1));
         Assert.Equal("您的奖励：Free shipping", moved.Subject);
         Assert.Equal(3, MailTo("lin@example.com").Count);
 
@@ -249,6 +249,14 @@ public sealed class MessagingTests(MessagingFixture service) : IClassFixture<Mes
     private static List<ReceivedMail> Crashed(SmtpSink sink) => [.. sink.Mail.Where(m => m.To[0].StartsWith("crash", StringComparison.Ordinal))];
 
     private List<MimeKit.MimeMessage> MailTo(string address) => [.. service.Smtp.Mail.Where(m => m.To.Contains(address)).Select(m => m.Message)];
+
+    // The sink hears of a message from its process's output a moment after the SMTP session
+    // ends, so a dispatch that sent mail can answer before the sink lists it.
+    private async Task<List<MimeKit.MimeMessage>> MailTo(string address, int atLeast)
+    {
+        await service.Smtp.WaitForAsync(mail => mail.Count(m => m.To.Contains(address)) >= atLeast, TimeSpan.FromSeconds(30));
+        return MailTo(address);
+    }
 
     private static async Task At(HttpClient client, string instant) => await At(client, DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture));
 
