@@ -373,6 +373,48 @@ public sealed class RewardTests(RewardsFixture service) : IClassFixture<RewardsF
         TestContext.Current.SendDiagnosticMessage($"expiry: {service.Woo.Deleted.Count} coupon(s) deleted in the stand-in in all");
     }
 
+    [Fact]
+    public async Task A_reversal_gives_the_points_back_deletes_the_shops_discount_once_and_a_repeat_changes_nothing()
+    {
+        var member = await ShopifyMemberAsync(8103, 500);
+        var before = ServiceFixture.Balance((await service.GetMemberAsync(member))!);
+        var (status, body) = await RedeemAsync(service.Client, member, "usd-5-off", "to-reverse");
+        Assert.Equal(HttpStatusCode.Created, status);
+        var code = body["code"]!.GetValue<string>();
+        var id = Assert.Single(service.Shopify.Discounts, d => d.Code == code).Id;
+
+        var (noReason, problem) = await ReverseAsync(member, "to-reverse", null);
+        Assert.Equal(HttpStatusCode.BadRequest, noReason);
+        Assert.Equal("application/problem+json", problem.ContentType);
+        var (unknown, _) = await ReverseAsync(member, "no-such-request", "test");
+        Assert.Equal(HttpStatusCode.NotFound, unknown);
+        Assert.Equal(before - 100, ServiceFixture.Balance((await service.GetMemberAsync(member))!));
+
+        var (reversed, _) = await ReverseAsync(member, "to-reverse", "wrong reward chosen");
+        Assert.Equal(HttpStatusCode.OK, reversed);
+        Assert.Equal(before, ServiceFixture.Balance((await service.GetMemberAsync(member))!));
+        await RunUntilAsync(member, "to-reverse", "deleted");
+        Assert.Single(service.Shopify.Deleted, d => d == id);
+        Assert.DoesNotContain(service.Shopify.Discounts, d => d.Code == code);
+
+        // Again: the same answer, no points twice, no second deletion.
+        var (again, _) = await ReverseAsync(member, "to-reverse", "wrong reward chosen");
+        Assert.Equal(HttpStatusCode.OK, again);
+        await RunJobAsync(service.Client);
+        Assert.Equal(before, ServiceFixture.Balance((await service.GetMemberAsync(member))!));
+        Assert.Single(service.Shopify.Deleted, d => d == id);
+        Assert.Single(ServiceFixture.History((await service.GetMemberAsync(member))!), e => e!["kind"]!.GetValue<string>() == "redemption_reversed");
+        Assert.Empty(service.Shopify.ShapeErrors);
+    }
+
+    private async Task<(HttpStatusCode Status, (string? ContentType, string Text) Body)> ReverseAsync(string member, string requestId, string? reason)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/members/{member}/redemptions/{requestId}/reversal") { Content = JsonContent.Create(new { reason }) };
+        request.Headers.Add("x-functions-key", LocalHost.AdminKey);
+        using var response = await service.Client.SendAsync(request);
+        return (response.StatusCode, (response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync()));
+    }
+
     private async Task<JsonObject> RowAsync(string member, string rowKey)
     {
         var row = await service.Members.GetEntityAsync<Azure.Data.Tables.TableEntity>(member, rowKey);
