@@ -11,6 +11,8 @@ public static partial class Decider
     {
         DiscountDue d => d.RequestId,
         DiscountAttempted a => a.RequestId,
+        CodeUsed u => u.RequestId,
+        RedemptionReversed v => v.RequestId,
         _ => null,
     };
 
@@ -46,17 +48,34 @@ public static partial class Decider
     private static Decision ClaimDiscount(MemberState? state, DiscountDue e, DiscountOrder? d, RedemptionRecord? redemption, LoyaltyProgram program, DateTimeOffset now)
     {
         // Gone, finished, or not due yet (an index row older than the row's own due time, or a lease still running).
-        if (state is null || d is null || d.Status is not (DiscountStatuses.Waiting or DiscountStatuses.Creating) || d.DueAt is not { } due || due > now)
+        if (state is null || d is null || d.Status is not (DiscountStatuses.Waiting or DiscountStatuses.Creating or DiscountStatuses.Created or DiscountStatuses.Deleting) || d.DueAt is not { } due || due > now)
         {
             return AlreadyApplied(state);
         }
 
         var rules = program.Discounts;
         var draft = Draft.Start(state, e, now);
+        var lease = d with { Attempts = d.Attempts + 1, DueAt = now + rules.CreateLease };
+        if (d.Status == DiscountStatuses.Deleting)
+        {
+            return draft.Applied() with { Discount = lease };
+        }
+
+        if (d.Status == DiscountStatuses.Created)
+        {
+            // Its expiry: an unused code is deleted from the shop (a used one is never due).
+            return redemption is null || redemption.UsedAt is not null
+                ? draft.Applied() with { Discount = d with { DueAt = null } }
+                : draft.Applied() with { Discount = lease with { Status = DiscountStatuses.Deleting, DeleteReason = redemption.Reversed ? "the redemption was reversed" : DiscountRules.ExpiredReason } };
+        }
+
         if (redemption is null || redemption.Reversed)
         {
-            // Undone before the shop had it: nothing to create.
-            return draft.Applied() with { Discount = d with { Status = DiscountStatuses.Refused, DueAt = null, Reason = "the redemption was reversed" } };
+            // Undone before the shop had it: nothing to create when no call was ever made; after a
+            // call (whose outcome may be lost) the code is deleted, found by its code if need be.
+            return d.Attempts == 0
+                ? draft.Applied() with { Discount = d with { Status = DiscountStatuses.Refused, DueAt = null, Reason = "the redemption was reversed" } }
+                : draft.Applied() with { Discount = lease with { Status = DiscountStatuses.Deleting, DeleteReason = "the redemption was reversed" } };
         }
 
         if (d.Attempts >= rules.MaxAttempts)
@@ -65,13 +84,13 @@ public static partial class Decider
             return RefuseDiscount(draft, d, redemption, $"no answer from the shop after {d.Attempts} attempts");
         }
 
-        return draft.Applied() with { Discount = d with { Status = DiscountStatuses.Creating, Attempts = d.Attempts + 1, DueAt = now + rules.CreateLease } };
+        return draft.Applied() with { Discount = lease with { Status = DiscountStatuses.Creating } };
     }
 
     private static Decision RecordDiscount(MemberState? state, DiscountAttempted e, DiscountOrder? d, RedemptionRecord? redemption, LoyaltyProgram program, DateTimeOffset now)
     {
         // Only the outcome of the call that holds the claim counts; a late one changes nothing.
-        if (state is null || d is null || d.Status != DiscountStatuses.Creating || d.Attempts != e.Attempt)
+        if (state is null || d is null || d.Attempts != e.Attempt || d.Status is not (DiscountStatuses.Creating or DiscountStatuses.Deleting))
         {
             return AlreadyApplied(state);
         }
@@ -79,11 +98,36 @@ public static partial class Decider
         var rules = program.Discounts;
         var draft = Draft.Start(state, e, now);
         var reason = e.Reason ?? e.Outcome;
+        if (d.Status == DiscountStatuses.Deleting)
+        {
+            return e.Outcome switch
+            {
+                DiscountOutcomes.Deleted => Deleted(draft, d, redemption, rules, now),
+
+                // A deletion never gives up: a live code for a reversed or expired redemption is not left behind.
+                DiscountOutcomes.Retry or DiscountOutcomes.Refused => draft.Applied() with { Discount = d with { DueAt = now + rules.Backoff(e.Attempt), Reason = reason } },
+                _ => AlreadyApplied(state),
+            };
+        }
+
         return e.Outcome switch
         {
-            DiscountOutcomes.Created => draft.Applied() with
+            DiscountOutcomes.Created when redemption is null || redemption.Reversed => draft.Applied() with
             {
-                Discount = d with { Status = DiscountStatuses.Created, DueAt = null, Reason = null, ShopDiscountId = e.ShopDiscountId, CreatedInShopAt = now },
+                // Reversed while the shop was creating it: deleted next.
+                Discount = d with { Status = DiscountStatuses.Deleting, DueAt = now, Reason = null, ShopDiscountId = e.ShopDiscountId, CreatedInShopAt = now, DeleteReason = "the redemption was reversed" },
+            },
+            DiscountOutcomes.Created => Receipt(draft, d, redemption, program).Applied() with
+            {
+                // Due again at its expiry, unless an order used it already.
+                Discount = d with
+                {
+                    Status = redemption.UsedAt is null ? DiscountStatuses.Created : DiscountStatuses.Used,
+                    DueAt = redemption.UsedAt is null ? d.ExpiresAt : null,
+                    Reason = null,
+                    ShopDiscountId = e.ShopDiscountId,
+                    CreatedInShopAt = now,
+                },
             },
             DiscountOutcomes.Retry when e.Attempt < rules.MaxAttempts => draft.Applied() with
             {
@@ -92,6 +136,56 @@ public static partial class Decider
             DiscountOutcomes.Retry => RefuseDiscount(draft, d, redemption, $"gave up after {e.Attempt} attempts: {reason}"),
             _ => RefuseDiscount(draft, d, redemption, "the shop refused the discount: " + reason),
         };
+    }
+
+    /// <summary>The redemption receipt (with the code), sent once the shop has the code, or at once when no shop is asked.</summary>
+    private static Draft Receipt(Draft draft, DiscountOrder? d, RedemptionRecord redemption, LoyaltyProgram program) => draft.Notify(program, new OutboxMessage
+    {
+        MessageId = draft.SourceEventId + ":receipt",
+        Kind = MessageKinds.RedemptionReceipt,
+        CreatedAt = draft.Now,
+        Points = redemption.PointsSpent,
+        Text = d?.Title ?? program.FindReward(redemption.RewardId)?.Name ?? redemption.RewardId,
+        Code = redemption.Code,
+        RewardId = redemption.RewardId,
+        Balance = draft.State.Spendable,
+    });
+
+    // Gone from the shop: a code that expired unused gives its points back where the program says so.
+    private static Decision Deleted(Draft draft, DiscountOrder d, RedemptionRecord? redemption, DiscountRules rules, DateTimeOffset now)
+    {
+        var gone = d with { Status = DiscountStatuses.Deleted, DueAt = null, Reason = null, DeletedAt = now };
+        if (d.DeleteReason != DiscountRules.ExpiredReason || !rules.RefundExpired || redemption is null || redemption.Reversed || redemption.UsedAt is not null)
+        {
+            return draft.Applied() with { Discount = gone };
+        }
+
+        return GiveBack(draft, redemption, Invariant($"code expired unused on {d.ExpiresAt:yyyy-MM-dd}")).Applied(redemption: redemption with { Reversed = true }) with { Discount = gone };
+    }
+
+    // An order used the code: the redemption is marked used, and its code is no longer due to expire.
+    private static Decision UseCode(MemberState? state, CodeUsed e, RedemptionRecord? redemption, DiscountOrder? d, DateTimeOffset now)
+    {
+        if (state is null)
+        {
+            return Refused(state, RefusalCodes.UnknownMember, $"Member {e.MemberId} is not enrolled.");
+        }
+
+        if (redemption is null)
+        {
+            return Refused(state, RefusalCodes.UnknownRedemption, $"There is no redemption '{e.RequestId}' for this member.");
+        }
+
+        if (redemption.UsedAt is not null)
+        {
+            return AlreadyApplied(state);
+        }
+
+        // A deletion for its expiry stops (the shop took the code); one for a reversal goes on.
+        var discount = d is { Status: DiscountStatuses.Created } || d is { Status: DiscountStatuses.Deleting, DeleteReason: DiscountRules.ExpiredReason }
+            ? d with { Status = DiscountStatuses.Used, DueAt = null, DeleteReason = null }
+            : null;
+        return Draft.Start(state, e, now).Applied(redemption: redemption with { UsedOrderId = e.OrderId, UsedAt = now }) with { Discount = discount };
     }
 
     // Refused for good: the redemption is reversed in the same commit, its points back on the

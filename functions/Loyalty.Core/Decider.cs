@@ -21,6 +21,7 @@ public static partial class Decider
         RedemptionReversed v => (null, v.RequestId),
         DiscountDue d => (null, d.RequestId),
         DiscountAttempted a => (null, a.RequestId),
+        CodeUsed u => (null, u.RequestId),
         _ => (null, null),
     };
 
@@ -56,7 +57,7 @@ public static partial class Decider
             OrderRefunded e => Refund(state, e, inputs.Order, program, now),
             OrderCancelled e => Cancel(state, e, inputs.Order, program, now),
             RedemptionRequested e => Redeem(state, e, inputs.Redemption, program, now),
-            RedemptionReversed e => Reverse(state, e, inputs.Redemption, now),
+            RedemptionReversed e => Reverse(state, e, inputs.Redemption, inputs.Discount, now),
             PointsAdjusted e => Adjust(state, e, program, now),
             BenefitUsed e => UseBenefit(state, e, program, now),
             PointsExpiryDue e => Expire(state, e, now),
@@ -75,6 +76,7 @@ public static partial class Decider
             MemberErased e => Erase(state, e, now),
             DiscountDue e => ClaimDiscount(state, e, inputs.Discount, inputs.Redemption, program, now),
             DiscountAttempted e => RecordDiscount(state, e, inputs.Discount, inputs.Redemption, program, now),
+            CodeUsed e => UseCode(state, e, inputs.Redemption, inputs.Discount, now),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "Unknown event type."),
         };
         return CreditLimits.Enforce(state, state?.Erased == true ? KeepErased(decision) : decision, inputs.OverLimitApproved, program, now);
@@ -336,18 +338,7 @@ public static partial class Decider
                 LifetimeRedeemed = s.LifetimeRedeemed + reward.PointsCost,
                 Redemptions = WithCount(s.Redemptions, reward.Id, +1),
             });
-        draft = draft.Notify(program, new OutboxMessage
-        {
-            MessageId = e.EventId + ":receipt",
-            Kind = MessageKinds.RedemptionReceipt,
-            CreatedAt = now,
-            Points = reward.PointsCost,
-            Text = reward.Name,
-            Code = e.Code,
-            RewardId = reward.Id,
-            Balance = draft.State.Spendable,
-        });
-        return draft.Applied(redemption: new RedemptionRecord
+        var record = new RedemptionRecord
         {
             RequestId = e.RequestId,
             RewardId = reward.Id,
@@ -356,13 +347,14 @@ public static partial class Decider
             LotsTaken = draft.Entries[^1].Lots,
             RedeemedAt = now,
             BalanceAfter = draft.State.Balance,
-        }) with
-        {
-            Discount = DiscountFor(e, reward, program, now),
         };
+
+        // With a discount to create in the shop, the receipt waits for it (the code works only then).
+        var discount = DiscountFor(e, reward, program, now);
+        return (discount is null ? Receipt(draft, null, record, program) : draft).Applied(redemption: record) with { Discount = discount };
     }
 
-    private static Decision Reverse(MemberState? state, RedemptionReversed e, RedemptionRecord? record, DateTimeOffset now)
+    private static Decision Reverse(MemberState? state, RedemptionReversed e, RedemptionRecord? record, DiscountOrder? discount, DateTimeOffset now)
     {
         if (state is null)
         {
@@ -379,7 +371,20 @@ public static partial class Decider
             return AlreadyApplied(state);
         }
 
-        return GiveBack(Draft.Start(state, e, now), record, e.Reason).Applied(redemption: record with { Reversed = true });
+        if (record.UsedOrderId is { } order)
+        {
+            return Refused(state, RefusalCodes.RedemptionUsed, $"The code of redemption '{e.RequestId}' was used on order {order}; a used code cannot be reversed.");
+        }
+
+        // The shop's discount goes too: a created one is deleted next; one never sent is dropped;
+        // one being created (or retried after a call) is deleted by the dispatcher once it knows.
+        var next = discount switch
+        {
+            { Status: DiscountStatuses.Created } => discount with { Status = DiscountStatuses.Deleting, DueAt = now, DeleteReason = e.Reason },
+            { Status: DiscountStatuses.Waiting, Attempts: 0 } => discount with { Status = DiscountStatuses.Refused, DueAt = null, Reason = "the redemption was reversed" },
+            _ => null,
+        };
+        return GiveBack(Draft.Start(state, e, now), record, e.Reason).Applied(redemption: record with { Reversed = true }) with { Discount = next };
     }
 
     // Back to the days they came from, so a reversal neither extends nor shortens their life.

@@ -21,6 +21,9 @@ public static class RefusalCodes
     /// <summary>No redemption with that request id.</summary>
     public const string UnknownRedemption = "unknown-redemption";
 
+    /// <summary>The redemption's code was used on an order: it cannot be reversed.</summary>
+    public const string RedemptionUsed = "redemption-used";
+
     /// <summary>The benefit is not part of the member's tier.</summary>
     public const string NotInTier = "not-in-tier";
 

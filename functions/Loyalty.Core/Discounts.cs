@@ -59,6 +59,18 @@ public static class DiscountStatuses
 
     /// <summary>The shop refused it for good (or never answered): the redemption was reversed.</summary>
     public const string Refused = "refused";
+
+    /// <summary>An order used the code (see the redemption's <see cref="RedemptionRecord.UsedOrderId"/>): it stays in the shop.</summary>
+    public const string Used = "used";
+
+    /// <summary>
+    /// To be deleted from the shop (expired unused, or its redemption reversed): due at
+    /// <see cref="DiscountOrder.DueAt"/>, or claimed by a dispatcher until then.
+    /// </summary>
+    public const string Deleting = "deleting";
+
+    /// <summary>The shop no longer has it.</summary>
+    public const string Deleted = "deleted";
 }
 
 /// <summary>How one call to the shop came out (<see cref="DiscountAttempted.Outcome"/>).</summary>
@@ -72,6 +84,9 @@ public static class DiscountOutcomes
 
     /// <summary>Refused for good (bad credentials, an invalid reward): reverse the redemption.</summary>
     public const string Refused = "refused";
+
+    /// <summary>The shop deleted it (or no longer had it).</summary>
+    public const string Deleted = "deleted";
 }
 
 /// <summary>The pure rules of discount creation; the channels are on where their settings are set.</summary>
@@ -97,6 +112,15 @@ public sealed record DiscountRules
 
     /// <summary>Days a code stays valid when its reward names none.</summary>
     public int ValidityDays { get; init; } = 30;
+
+    /// <summary>
+    /// Whether the points of a code that expired unused come back (a reversal). Off by default,
+    /// as in Smile.io, where an expired reward code is simply no longer valid.
+    /// </summary>
+    public bool RefundExpired { get; init; }
+
+    /// <summary>The <see cref="DiscountOrder.DeleteReason"/> of a code deleted because it expired unused.</summary>
+    public const string ExpiredReason = "expired unused";
 
     /// <summary>The wait after transient failure number <paramref name="attempt"/> (1, 2, ...).</summary>
     public TimeSpan Backoff(int attempt) =>
@@ -204,4 +228,10 @@ public sealed record DiscountOrder
 
     /// <summary>When the shop's creation was recorded.</summary>
     public DateTimeOffset? CreatedInShopAt { get; init; }
+
+    /// <summary>Why it is deleted from the shop (<see cref="DiscountRules.ExpiredReason"/>, or the reversal's reason).</summary>
+    public string? DeleteReason { get; init; }
+
+    /// <summary>When the shop's deletion was recorded.</summary>
+    public DateTimeOffset? DeletedAt { get; init; }
 }

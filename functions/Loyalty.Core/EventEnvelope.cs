@@ -112,7 +112,7 @@ public static class EventEnvelope
         var payload = evt switch
         {
             MemberEnrolled e => JsonSerializer.SerializeToNode(new EnrolledPayload(e.Profile), Json),
-            PurchaseCompleted e => JsonSerializer.SerializeToNode(new PurchasePayload(e.OrderId, e.Currency, e.Lines, e.OrderTotal, e.Profile), Json),
+            PurchaseCompleted e => JsonSerializer.SerializeToNode(new PurchasePayload(e.OrderId, e.Currency, e.Lines, e.OrderTotal, e.Profile, e.DiscountCodes), Json),
             OrderRefunded e => JsonSerializer.SerializeToNode(new RefundPayload(e.OrderId, e.RefundId, e.Lines, e.Amount, e.Full), Json),
             OrderCancelled e => JsonSerializer.SerializeToNode(new CancelPayload(e.OrderId), Json),
             RedemptionRequested e => JsonSerializer.SerializeToNode(new RedemptionPayload(e.RequestId, e.RewardId, e.Code), Json),
@@ -170,7 +170,7 @@ public static class EventEnvelope
                 Types.MemberEnrolled => Read<EnrolledPayload>(wire.Payload) is { } p
                     ? new MemberEnrolled(id, member, at, p.Profile ?? MemberProfile.Empty) : null,
                 Types.PurchaseCompleted => Read<PurchasePayload>(wire.Payload) is { } p
-                    ? new PurchaseCompleted(id, member, at, Required(p.OrderId, "payload.orderId"), Required(p.Currency, "payload.currency"), Required(p.Lines, "payload.lines"), p.OrderTotal, p.Profile) : null,
+                    ? new PurchaseCompleted(id, member, at, Required(p.OrderId, "payload.orderId"), Required(p.Currency, "payload.currency"), Required(p.Lines, "payload.lines"), p.OrderTotal, p.Profile, p.DiscountCodes) : null,
                 Types.OrderRefunded => Read<RefundPayload>(wire.Payload) is { } p
                     ? new OrderRefunded(id, member, at, Required(p.OrderId, "payload.orderId"), Required(p.RefundId, "payload.refundId"), p.Lines ?? [], p.Amount, p.Full) : null,
                 Types.OrderCancelled => Read<CancelPayload>(wire.Payload) is { } p
@@ -254,7 +254,7 @@ public static class EventEnvelope
 
     private sealed record EnrolledPayload(MemberProfile? Profile);
 
-    private sealed record PurchasePayload(string? OrderId, string? Currency, IReadOnlyList<OrderLine>? Lines, decimal OrderTotal, MemberProfile? Profile);
+    private sealed record PurchasePayload(string? OrderId, string? Currency, IReadOnlyList<OrderLine>? Lines, decimal OrderTotal, MemberProfile? Profile, IReadOnlyList<string>? DiscountCodes);
 
     private sealed record RefundPayload(string? OrderId, string? RefundId, IReadOnlyList<RefundLine>? Lines, decimal Amount, bool Full);
 

@@ -16,6 +16,9 @@ public static class EventValidation
     /// <summary>Longest free text (reason, actor, names, SKU, category).</summary>
     public const int MaxTextLength = 500;
 
+    /// <summary>Longest discount code an order may name.</summary>
+    public const int MaxCodeLength = 100;
+
     /// <summary>Longest feedback text or service record summary.</summary>
     public const int MaxFeedbackLength = 2000;
 
@@ -92,6 +95,14 @@ public static class EventValidation
                 if (e.Profile is not null)
                 {
                     Profile(errors, "payload.profile", e.Profile);
+                }
+
+                if (e.DiscountCodes is { } codes && Count(errors, "payload.discountCodes", codes.Count))
+                {
+                    for (var i = 0; i < codes.Count; i++)
+                    {
+                        Text(errors, $"payload.discountCodes[{i}]", codes[i], MaxCodeLength, required: true);
+                    }
                 }
 
                 break;

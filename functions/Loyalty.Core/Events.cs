@@ -45,6 +45,7 @@ public sealed record OrderLine(string LineId, string? Sku, string? Category, int
 /// <summary>An order was paid: it earns points on its merchandise.</summary>
 /// <param name="OrderTotal">What the customer paid in all (tax, shipping and tips included); refunds by amount are measured against it.</param>
 /// <param name="Profile">What the shop sent about the customer; a purchase by an unknown member enrols them.</param>
+/// <param name="DiscountCodes">The discount codes the order used (Shopify <c>discount_codes[].code</c>, WooCommerce <c>coupon_lines[].code</c>); a redemption's code among them is marked used.</param>
 public sealed record PurchaseCompleted(
     string EventId,
     string MemberId,
@@ -53,7 +54,8 @@ public sealed record PurchaseCompleted(
     string Currency,
     IReadOnlyList<OrderLine> Lines,
     decimal OrderTotal,
-    MemberProfile? Profile = null)
+    MemberProfile? Profile = null,
+    IReadOnlyList<string>? DiscountCodes = null)
     : LoyaltyEvent(EventId, MemberId, OccurredAt);
 
 /// <summary>Merchandise refunded on one order line.</summary>
@@ -270,3 +272,15 @@ public sealed record DiscountAttempted(
     string? Reason,
     string? ShopDiscountId)
     : LoyaltyEvent(EventId, MemberId, OccurredAt);
+
+/// <summary>
+/// The code of the member's redemption <see cref="RequestId"/> was used on order <see cref="OrderId"/>
+/// (a follow-up of the purchase that names it): the redemption is marked used and its code is never
+/// deleted or refunded.
+/// </summary>
+public sealed record CodeUsed(string EventId, string MemberId, DateTimeOffset OccurredAt, string RequestId, string OrderId)
+    : LoyaltyEvent(EventId, MemberId, OccurredAt)
+{
+    /// <summary>The event id of the use of a redemption's code (one per redemption: a code is used once).</summary>
+    public static string IdFor(string requestId) => "code-used:" + requestId;
+}

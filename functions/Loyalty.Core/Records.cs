@@ -72,6 +72,12 @@ public sealed record RedemptionRecord
 
     /// <summary>Whether it has been reversed.</summary>
     public bool Reversed { get; init; }
+
+    /// <summary>The order that used the code; null while unused.</summary>
+    public string? UsedOrderId { get; init; }
+
+    /// <summary>When the order using the code was seen; null while unused.</summary>
+    public DateTimeOffset? UsedAt { get; init; }
 }
 
 /// <summary>

@@ -53,6 +53,10 @@ public sealed class HttpFunctions(
     public Task<IResult> RedeemReward([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/members/{memberId}/redemptions")] HttpRequest request, string memberId, CancellationToken ct) =>
         members.RedeemAsync(request, memberId, ct);
 
+    [Function("ReverseRedemption")]
+    public Task<IResult> ReverseRedemption([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/members/{memberId}/redemptions/{requestId}/reversal")] HttpRequest request, string memberId, string requestId, CancellationToken ct) =>
+        members.ReverseAsync(request, memberId, requestId, ct);
+
     [Function("AdjustPoints")]
     public Task<IResult> AdjustPoints([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/members/{memberId}/adjustments")] HttpRequest request, string memberId, CancellationToken ct) =>
         members.AdjustAsync(request, memberId, ct);

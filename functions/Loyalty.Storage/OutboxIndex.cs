@@ -109,9 +109,9 @@ public sealed class DiscountIndex(StorageClients clients) : OutboxIndex(clients,
     /// <summary>The index partition.</summary>
     public const string DiscountPartition = "discount";
 
-    /// <summary>Lists the discount when the decision leaves it waiting or being created.</summary>
+    /// <summary>Lists the discount when the decision leaves it due: to create, to delete, or to expire.</summary>
     public Task AddAsync(string memberId, DiscountOrder? discount, CancellationToken ct) =>
-        discount is { DueAt: { } due, Status: DiscountStatuses.Waiting or DiscountStatuses.Creating }
+        discount is { DueAt: { } due, Status: DiscountStatuses.Waiting or DiscountStatuses.Creating or DiscountStatuses.Created or DiscountStatuses.Deleting }
             ? AddAsync([new DueMessage(memberId, discount.RequestId, due)], ct)
             : Task.CompletedTask;
 }

@@ -6,6 +6,7 @@ namespace Loyalty.Core.Tests;
 public sealed class DiscountTests
 {
     private static readonly LoyaltyProgram WithWebhook = Program with { Discounts = new DiscountRules { Webhook = true, RetryDelay = TimeSpan.FromSeconds(30), CreateLease = TimeSpan.FromMinutes(2), MaxAttempts = 3 } };
+    private static readonly LoyaltyProgram RefundingExpired = WithWebhook with { Discounts = WithWebhook.Discounts with { RefundExpired = true } };
 
     [Fact]
     public void A_redemption_writes_a_waiting_discount_due_now_with_a_stable_idempotency_key_and_the_rewards_expiry()
@@ -57,13 +58,66 @@ public sealed class DiscountTests
     }
 
     [Fact]
-    public void Created_records_the_shops_id_and_leaves_nothing_due()
+    public void Created_records_the_shops_id_sends_the_receipt_only_then_and_is_due_again_at_its_expiry()
     {
         var (state, redeemed) = Redeemed();
+        Assert.DoesNotContain(redeemed.Messages, m => m.Kind == MessageKinds.RedemptionReceipt);
         var created = Record(Claim(state, redeemed, T0), redeemed, 1, DiscountOutcomes.Created, null, T0.AddSeconds(1), "gid://shopify/DiscountCodeNode/1");
-        Assert.Equal((DiscountStatuses.Created, (DateTimeOffset?)null, "gid://shopify/DiscountCodeNode/1", (DateTimeOffset?)T0.AddSeconds(1)), (created.Discount!.Status, created.Discount.DueAt, created.Discount.ShopDiscountId, created.Discount.CreatedInShopAt));
+        Assert.Equal((DiscountStatuses.Created, (DateTimeOffset?)T0.AddDays(30), "gid://shopify/DiscountCodeNode/1", (DateTimeOffset?)T0.AddSeconds(1)), (created.Discount!.Status, created.Discount.DueAt, created.Discount.ShopDiscountId, created.Discount.CreatedInShopAt));
+        Assert.Equal("CODE-q1", Assert.Single(created.Messages, m => m.Kind == MessageKinds.RedemptionReceipt).Code);
         Assert.Empty(created.Entries);
         Assert.Equal(state.Balance, created.State!.Balance);
+    }
+
+    [Fact]
+    public void A_code_used_on_an_order_is_marked_used_never_expires_and_cannot_be_reversed()
+    {
+        var (state, redeemed) = Redeemed();
+        var created = Record(Claim(state, redeemed, T0), redeemed, 1, DiscountOutcomes.Created, null, T0.AddSeconds(1), "id-1");
+        var used = Decider.Decide(created.State, new CodeUsed(CodeUsed.IdFor("q1"), Member, T0.AddDays(2), "q1", "o9"), new DecisionInputs(Redemption: created.Redemption, Discount: created.Discount), WithWebhook, T0.AddDays(2));
+        Assert.Equal(("o9", (DateTimeOffset?)T0.AddDays(2)), (used.Redemption!.UsedOrderId, used.Redemption.UsedAt));
+        Assert.Equal((DiscountStatuses.Used, (DateTimeOffset?)null), (used.Discount!.Status, used.Discount.DueAt));
+
+        var again = Decider.Decide(used.State, new CodeUsed(CodeUsed.IdFor("q1"), Member, T0.AddDays(3), "q1", "o10"), new DecisionInputs(Redemption: used.Redemption, Discount: used.Discount), WithWebhook, T0.AddDays(3));
+        Assert.Equal(DecisionOutcome.AlreadyApplied, again.Outcome);
+        var atExpiry = Decider.Decide(used.State, new DiscountDue("due-exp", Member, T0.AddDays(31), "q1"), new DecisionInputs(Redemption: used.Redemption, Discount: used.Discount), RefundingExpired, T0.AddDays(31));
+        Assert.Equal(DecisionOutcome.AlreadyApplied, atExpiry.Outcome);
+        var reversal = Decider.Decide(used.State, new RedemptionReversed("rev", Member, T0.AddDays(4), "q1", "owner"), new DecisionInputs(Redemption: used.Redemption, Discount: used.Discount), WithWebhook, T0.AddDays(4));
+        Assert.Equal(RefusalCodes.RedemptionUsed, Assert.Single(reversal.Refusals).Code);
+    }
+
+    [Fact]
+    public void An_unused_code_at_its_expiry_is_deleted_and_where_the_program_says_so_its_points_come_back_once()
+    {
+        var (state, redeemed) = Redeemed();
+        var created = Record(Claim(state, redeemed, T0), redeemed, 1, DiscountOutcomes.Created, null, T0.AddSeconds(1), "id-1");
+        var at = T0.AddDays(30).AddSeconds(1);
+        var claim = Decider.Decide(created.State, new DiscountDue("due-exp", Member, at, "q1"), new DecisionInputs(Redemption: created.Redemption, Discount: created.Discount), RefundingExpired, at);
+        Assert.Equal((DiscountStatuses.Deleting, DiscountRules.ExpiredReason, 2), (claim.Discount!.Status, claim.Discount.DeleteReason, claim.Discount.Attempts));
+
+        var inputs = new DecisionInputs(Redemption: created.Redemption, Discount: claim.Discount);
+        var deleted = Decider.Decide(claim.State, new DiscountAttempted("del-2", Member, at, "q1", 2, DiscountOutcomes.Deleted, null, "id-1"), inputs, RefundingExpired, at);
+        Assert.Equal(DiscountStatuses.Deleted, deleted.Discount!.Status);
+        Assert.True(deleted.Redemption!.Reversed);
+        Assert.Equal(100, Assert.Single(deleted.Entries).Points);
+
+        // The same outcome again, or the program keeping the points: nothing comes back (twice).
+        Assert.Equal(DecisionOutcome.AlreadyApplied, Decider.Decide(deleted.State, new DiscountAttempted("del-2b", Member, at, "q1", 2, DiscountOutcomes.Deleted, null, "id-1"), new DecisionInputs(Redemption: deleted.Redemption, Discount: deleted.Discount), RefundingExpired, at).Outcome);
+        var kept = Decider.Decide(claim.State, new DiscountAttempted("del-2", Member, at, "q1", 2, DiscountOutcomes.Deleted, null, "id-1"), inputs, WithWebhook, at);
+        Assert.Empty(kept.Entries);
+        Assert.False(kept.Redemption?.Reversed ?? false);
+    }
+
+    [Fact]
+    public void Reversing_a_created_discount_gives_the_points_back_and_makes_it_due_for_deletion_once()
+    {
+        var (state, redeemed) = Redeemed();
+        var created = Record(Claim(state, redeemed, T0), redeemed, 1, DiscountOutcomes.Created, null, T0.AddSeconds(1), "id-1");
+        var reversed = Decider.Decide(created.State, new RedemptionReversed("rev", Member, T0.AddDays(1), "q1", "wrong reward"), new DecisionInputs(Redemption: created.Redemption, Discount: created.Discount), WithWebhook, T0.AddDays(1));
+        Assert.Equal((DiscountStatuses.Deleting, (DateTimeOffset?)T0.AddDays(1), "wrong reward"), (reversed.Discount!.Status, reversed.Discount.DueAt, reversed.Discount.DeleteReason));
+        Assert.Equal(100, Assert.Single(reversed.Entries).Points);
+        var again = Decider.Decide(reversed.State, new RedemptionReversed("rev-2", Member, T0.AddDays(1), "q1", "wrong reward"), new DecisionInputs(Redemption: reversed.Redemption, Discount: reversed.Discount), WithWebhook, T0.AddDays(1));
+        Assert.Equal(DecisionOutcome.AlreadyApplied, again.Outcome);
     }
 
     [Fact]

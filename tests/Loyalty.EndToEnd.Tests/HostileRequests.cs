@@ -154,6 +154,17 @@ public static class HostileRequests
         Add(redeem, "per-member limit reached", [409], 1, (r, i) => Post($"api/members/{Rich}/redemptions", Json(new { rewardId = "tote-bag", requestId = $"hx-{i}" })));
         Add(redeem, "unknown reward", [422], 1, (r, i) => Post($"api/members/{Rich}/redemptions", Json(new { rewardId = Pick(r, ["no-such-reward", "usd-500-off", "free"]), requestId = $"hx-{i}" })));
 
+        // Reversals (admin key).
+        const string reverse = "ReverseRedemption";
+        Add(reverse, "hostile ids", badPathId, 1, (r, i) => r.Next(2) == 0
+            ? Post($"api/members/{Uri.EscapeDataString(Pick(r, HostileIds))}/redemptions/q1/reversal", Json(new { reason = "x" }))
+            : Post($"api/members/{Rich}/redemptions/{Uri.EscapeDataString(Pick(r, HostileIds))}/reversal", Json(new { reason = "x" })));
+        Add(reverse, "bad body", refused, 1, (r, i) => Post($"api/members/{Rich}/redemptions/q1/reversal", Pick(r, ["{", "[]", "{}", "{\"reason\":\" \"}", "{\"reason\":5}", "{\"reason\":\"" + new string('r', 501) + "\"}"])));
+        Add(reverse, "wrong key", unauthorised, 1, (r, i) => Post($"api/members/{Rich}/redemptions/q1/reversal", Json(new { reason = "x" }), key: false));
+        Add(reverse, "storefront key on an admin route", unauthorised, 1, (r, i) => Post($"api/members/{Rich}/redemptions/q1/reversal?code={LocalHost.StorefrontKey}", Json(new { reason = "x" }), key: null));
+        Add(reverse, "unknown redemption", [404], 1, (r, i) => Post($"api/members/{Rich}/redemptions/hx-none-{i}/reversal", Json(new { reason = "x" })));
+        Add(reverse, "unknown member", [404], 1, (r, i) => Post($"api/members/hx-nobody-{i}/redemptions/q1/reversal", Json(new { reason = "x" })));
+
         // Adjustments.
         const string adjust = "AdjustPoints";
         Add(adjust, "hostile member id", badPathId, 1, (r, i) => Post($"api/admin/members/{Uri.EscapeDataString(Pick(r, HostileIds))}/adjustments", Json(new { points = 5, reason = "x" })));

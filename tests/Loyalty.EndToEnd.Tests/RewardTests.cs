@@ -56,6 +56,7 @@ public sealed class RewardsFixture : ServiceFixture
         ["Loyalty__Discounts__RetryDelaySeconds"] = "1",
         ["Loyalty__Discounts__CreateLeaseSeconds"] = "3",
         ["Loyalty__Discounts__WaitSeconds"] = "4",
+        ["Loyalty__Discounts__RefundExpired"] = "true",
         ["Loyalty__Program__Rewards__0__Id"] = "free-shipping",
         ["Loyalty__Program__Rewards__0__Name"] = "Free shipping",
         ["Loyalty__Program__Rewards__0__Kind"] = "FreeShipping",
@@ -318,6 +319,106 @@ public sealed class RewardTests(RewardsFixture service) : IClassFixture<RewardsF
         Assert.Equal("created", done["discount"]!["status"]!.GetValue<string>());
         Assert.Equal(2, done["discount"]!["attempts"]!.GetValue<int>());
         TestContext.Current.SendDiagnosticMessage($"crash: {shopify.Requests} requests to the shop, {shopify.Discounts.Count} discount");
+    }
+
+    [Fact]
+    public async Task A_WooCommerce_order_using_the_code_marks_it_used_and_an_unused_code_is_deleted_at_its_expiry_and_comes_back_once()
+    {
+        var member = await WooMemberAsync(8204, 600);
+        var (_, usedBody) = await RedeemAsync(service.Client, member, "pct-10-off", "to-use");
+        var (_, unusedBody) = await RedeemAsync(service.Client, member, "pct-10-off", "to-expire");
+        var usedCode = usedBody["code"]!.GetValue<string>();
+        var unusedCode = unusedBody["code"]!.GetValue<string>();
+
+        // The shop's order names the code as WooCommerce does (coupon_lines[].code, lower-cased),
+        // and another member's unknown code, which marks nothing.
+        var order = JsonNode.Parse(Payloads.WooOrder(8204, 880_904, "processing"))!.AsObject();
+        order["coupon_lines"] = new JsonArray(
+            new JsonObject { ["id"] = 321, ["code"] = usedCode.ToLowerInvariant(), ["discount"] = "5.50", ["discount_tax"] = "0.00", ["meta_data"] = new JsonArray() },
+            new JsonObject { ["id"] = 322, ["code"] = "not-one-of-ours", ["discount"] = "1.00", ["discount_tax"] = "0.00", ["meta_data"] = new JsonArray() });
+        using (var response = await service.PostWooAsync("order.created", order.ToJsonString()))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        JsonObject? used = null;
+        for (var i = 0; i < 300 && used?["usedOrderId"] is null; i++)
+        {
+            await Task.Delay(100);
+            used = await RowAsync(member, "redemption|to-use");
+        }
+
+        Assert.Equal("880904", used!["usedOrderId"]!.GetValue<string>());
+        Assert.Equal("used", (await DiscountAsync(member, "to-use"))["status"]!.GetValue<string>());
+        Assert.Null((await RowAsync(member, "redemption|to-expire"))["usedOrderId"]);
+
+        // Past the 7-day validity, the dispatcher deletes the unused coupon and the points come back; the used one stays.
+        await AtAsync(service.Client, TimeSpan.FromDays(8));
+        var balanceBefore = ServiceFixture.Balance((await service.GetMemberAsync(member))!);
+        await RunUntilAsync(member, "to-expire", "deleted");
+        await RunJobAsync(service.Client);
+        await AtAsync(service.Client, TimeSpan.FromMinutes(5));
+        await RunJobAsync(service.Client);
+        var expiredId = long.Parse((await DiscountAsync(member, "to-expire"))["shopDiscountId"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+        Assert.Single(service.Woo.Deleted, id => id == expiredId);
+        Assert.Contains(service.Woo.Coupons, c => c["code"]!.GetValue<string>() == usedCode.ToLowerInvariant());
+        Assert.DoesNotContain(service.Woo.Coupons, c => c["code"]!.GetValue<string>() == unusedCode.ToLowerInvariant());
+        Assert.Equal("used", (await DiscountAsync(member, "to-use"))["status"]!.GetValue<string>());
+
+        var after = (await service.GetMemberAsync(member))!;
+        Assert.Equal(balanceBefore + 250, ServiceFixture.Balance(after));
+        var back = ServiceFixture.History(after).Where(e => e!["kind"]!.GetValue<string>() == "redemption_reversed").ToList();
+        Assert.Contains("code expired unused", Assert.Single(back)!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(MemberAudit.Inconsistencies(await MemberAudit.ReadAsync(service.Azurite.ConnectionString)));
+        TestContext.Current.SendDiagnosticMessage($"expiry: {service.Woo.Deleted.Count} coupon(s) deleted in the stand-in in all");
+    }
+
+    [Fact]
+    public async Task A_reversal_gives_the_points_back_deletes_the_shops_discount_once_and_a_repeat_changes_nothing()
+    {
+        var member = await ShopifyMemberAsync(8103, 500);
+        var before = ServiceFixture.Balance((await service.GetMemberAsync(member))!);
+        var (status, body) = await RedeemAsync(service.Client, member, "usd-5-off", "to-reverse");
+        Assert.Equal(HttpStatusCode.Created, status);
+        var code = body["code"]!.GetValue<string>();
+        var id = Assert.Single(service.Shopify.Discounts, d => d.Code == code).Id;
+
+        var (noReason, problem) = await ReverseAsync(member, "to-reverse", null);
+        Assert.Equal(HttpStatusCode.BadRequest, noReason);
+        Assert.Equal("application/problem+json", problem.ContentType);
+        var (unknown, _) = await ReverseAsync(member, "no-such-request", "test");
+        Assert.Equal(HttpStatusCode.NotFound, unknown);
+        Assert.Equal(before - 100, ServiceFixture.Balance((await service.GetMemberAsync(member))!));
+
+        var (reversed, _) = await ReverseAsync(member, "to-reverse", "wrong reward chosen");
+        Assert.Equal(HttpStatusCode.OK, reversed);
+        Assert.Equal(before, ServiceFixture.Balance((await service.GetMemberAsync(member))!));
+        await RunUntilAsync(member, "to-reverse", "deleted");
+        Assert.Single(service.Shopify.Deleted, d => d == id);
+        Assert.DoesNotContain(service.Shopify.Discounts, d => d.Code == code);
+
+        // Again: the same answer, no points twice, no second deletion.
+        var (again, _) = await ReverseAsync(member, "to-reverse", "wrong reward chosen");
+        Assert.Equal(HttpStatusCode.OK, again);
+        await RunJobAsync(service.Client);
+        Assert.Equal(before, ServiceFixture.Balance((await service.GetMemberAsync(member))!));
+        Assert.Single(service.Shopify.Deleted, d => d == id);
+        Assert.Single(ServiceFixture.History((await service.GetMemberAsync(member))!), e => e!["kind"]!.GetValue<string>() == "redemption_reversed");
+        Assert.Empty(service.Shopify.ShapeErrors);
+    }
+
+    private async Task<(HttpStatusCode Status, (string? ContentType, string Text) Body)> ReverseAsync(string member, string requestId, string? reason)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/members/{member}/redemptions/{requestId}/reversal") { Content = JsonContent.Create(new { reason }) };
+        request.Headers.Add("x-functions-key", LocalHost.AdminKey);
+        using var response = await service.Client.SendAsync(request);
+        return (response.StatusCode, (response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync()));
+    }
+
+    private async Task<JsonObject> RowAsync(string member, string rowKey)
+    {
+        var row = await service.Members.GetEntityAsync<Azure.Data.Tables.TableEntity>(member, rowKey);
+        return JsonNode.Parse(row.Value.GetString("Data"))!.AsObject();
     }
 
     private Task<string> ShopifyMemberAsync(long customerId, long points) => ShopifyMemberAsync(service.Client, customerId, points);

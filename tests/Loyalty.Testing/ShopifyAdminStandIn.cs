@@ -12,7 +12,7 @@ public sealed record StandInDiscount(string Id, string Mutation, string Code, Js
 /// A stand-in for Shopify's Admin GraphQL API (the real one cannot run here), a small Kestrel
 /// server on a free loopback port that follows the published 2025-01 reference: <c>POST
 /// /admin/api/2025-01/graphql.json</c> with <c>X-Shopify-Access-Token</c> (else 401 with Shopify's
-/// body), <c>discountCodeBasicCreate</c> and <c>discountCodeFreeShippingCreate</c> with their input
+/// body), <c>discountCodeBasicCreate</c> and <c>discountCodeFreeShippingCreate</c> (and <c>discountCodeDelete(id:)</c>) with their input
 /// objects checked field by field (a field the type does not define, a missing required one or a
 /// value of the wrong type is a top-level GraphQL error, as Shopify answers), codes unique per shop
 /// (<c>userErrors</c> code <c>TAKEN</c>), <c>codeDiscountNodeByCode</c>, and on demand HTTP 429,
@@ -27,6 +27,7 @@ public sealed class ShopifyAdminStandIn : KestrelStandIn
     private static readonly string[] FreeShippingFields = ["appliesOnOneTimePurchase", "appliesOnSubscription", "appliesOncePerCustomer", "code", "combinesWith", "customerSelection", "destination", "endsAt", "maximumShippingPrice", "minimumRequirement", "recurringCycleLimit", "startsAt", "title", "usageLimit"];
 
     private readonly List<StandInDiscount> _discounts = [];
+    private readonly List<string> _deleted = [];
     private readonly List<string> _shapeErrors = [];
     private readonly string _token;
     private int _throttle429;
@@ -48,6 +49,18 @@ public sealed class ShopifyAdminStandIn : KestrelStandIn
             lock (_discounts)
             {
                 return [.. _discounts];
+            }
+        }
+    }
+
+    /// <summary>The ids of the discounts deleted (<c>discountCodeDelete</c>), one entry per deletion.</summary>
+    public IReadOnlyList<string> Deleted
+    {
+        get
+        {
+            lock (_discounts)
+            {
+                return [.. _deleted];
             }
         }
     }
@@ -125,6 +138,27 @@ public sealed class ShopifyAdminStandIn : KestrelStandIn
             return Results.Json(new JsonObject { ["data"] = new JsonObject { ["codeDiscountNodeByCode"] = found is null ? null : new JsonObject { ["id"] = found.Id } } });
         }
 
+        if (query.Contains("discountCodeDelete(id: $id)", StringComparison.Ordinal))
+        {
+            if (!query.Contains("$id: ID!", StringComparison.Ordinal) || Str(variables["id"]) is not { } id)
+            {
+                return Error("discountCodeDelete takes $id: ID!");
+            }
+
+            lock (_discounts)
+            {
+                var found = _discounts.FirstOrDefault(d => d.Id == id);
+                if (found is null)
+                {
+                    return Results.Json(new JsonObject { ["data"] = new JsonObject { ["discountCodeDelete"] = new JsonObject { ["deletedCodeDiscountId"] = null, ["userErrors"] = new JsonArray(new JsonObject { ["field"] = new JsonArray("id"), ["code"] = null, ["message"] = "Discount does not exist" }) } } });
+                }
+
+                _discounts.Remove(found);
+                _deleted.Add(id);
+                return Results.Json(new JsonObject { ["data"] = new JsonObject { ["discountCodeDelete"] = new JsonObject { ["deletedCodeDiscountId"] = id, ["userErrors"] = new JsonArray() } } });
+            }
+        }
+
         var (mutation, variable, fields) = query switch
         {
             _ when query.Contains("discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount)", StringComparison.Ordinal) && query.Contains("$basicCodeDiscount: DiscountCodeBasicInput!", StringComparison.Ordinal)
@@ -152,7 +186,7 @@ public sealed class ShopifyAdminStandIn : KestrelStandIn
                 return Payload(mutation, null, new JsonObject { ["field"] = new JsonArray(variable, "code"), ["code"] = "TAKEN", ["message"] = "Code must be unique. Please try a different code." });
             }
 
-            created = new StandInDiscount($"gid://shopify/DiscountCodeNode/{1000 + _discounts.Count}", mutation, codeText, input);
+            created = new StandInDiscount($"gid://shopify/DiscountCodeNode/{1000 + _discounts.Count + _deleted.Count}", mutation, codeText, input);
             _discounts.Add(created);
         }
 

@@ -39,6 +39,7 @@ public sealed class WooCommerceStandIn : KestrelStandIn
     };
 
     private readonly List<JsonObject> _coupons = [];
+    private readonly List<long> _deleted = [];
     private readonly string _authorization;
 
     private WooCommerceStandIn(string key, string secret) =>
@@ -70,6 +71,7 @@ public sealed class WooCommerceStandIn : KestrelStandIn
         {
             app.MapPost("/wp-json/wc/v3/coupons", standIn.CreateAsync);
             app.MapGet("/wp-json/wc/v3/coupons", standIn.List);
+            app.MapDelete("/wp-json/wc/v3/coupons/{id}", standIn.Delete);
         });
         return standIn;
     }
@@ -144,7 +146,7 @@ public sealed class WooCommerceStandIn : KestrelStandIn
             }
 
             coupon = body.DeepClone().AsObject();
-            coupon["id"] = 700 + _coupons.Count;
+            coupon["id"] = 700 + _coupons.Count + _deleted.Count;
             coupon["code"] = code.ToLowerInvariant();
             coupon["discount_type"] ??= "fixed_cart";
             coupon["usage_count"] = 0;
@@ -152,6 +154,51 @@ public sealed class WooCommerceStandIn : KestrelStandIn
         }
 
         return Results.Json(coupon, statusCode: 201);
+    }
+
+    /// <summary>The ids of the coupons deleted, one entry per deletion.</summary>
+    public IReadOnlyList<long> Deleted
+    {
+        get
+        {
+            lock (_coupons)
+            {
+                return [.. _deleted];
+            }
+        }
+    }
+
+    // DELETE /coupons/{id}: coupons have no trash in the REST API, so force=true is required (else
+    // 501 woocommerce_rest_trash_not_supported); an unknown id is 404 woocommerce_rest_shop_coupon_invalid_id.
+    private IResult Delete(HttpRequest request, string id)
+    {
+        if (TakeRequest())
+        {
+            return Results.StatusCode(503);
+        }
+
+        if (Revoked || request.Headers.Authorization.ToString() != _authorization)
+        {
+            return Error(401, "woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete this resource.");
+        }
+
+        if (request.Query["force"].ToString() != "true")
+        {
+            return Error(501, "woocommerce_rest_trash_not_supported", "The coupon does not support trashing.");
+        }
+
+        lock (_coupons)
+        {
+            var coupon = _coupons.FirstOrDefault(c => c["id"]!.ToString() == id);
+            if (coupon is null)
+            {
+                return Error(404, "woocommerce_rest_shop_coupon_invalid_id", "Invalid ID.");
+            }
+
+            _coupons.Remove(coupon);
+            _deleted.Add(long.Parse(id, CultureInfo.InvariantCulture));
+            return Results.Json(coupon.DeepClone(), statusCode: 200);
+        }
     }
 
     private IResult List(HttpRequest request)

@@ -254,6 +254,51 @@ public sealed class MemberHandlers(
 
     // Every member route needs a key (the storefront key, or the admin key for what mints or
     // removes points) and a member id that keeps to the key rules.
+    /// <summary>
+    /// <c>POST /api/members/{memberId}/redemptions/{requestId}/reversal</c> <c>{ reason }</c> (admin key):
+    /// undoes a redemption through the one writer path: the points go back to the lots they came
+    /// from and the shop's discount is deleted by the discount dispatcher. Idempotent: a reversed
+    /// redemption answers 200 as it stands. 404 for an unknown redemption, 409 when its code was used.
+    /// </summary>
+    public async Task<IResult> ReverseAsync(HttpRequest request, string memberId, string requestId, CancellationToken ct)
+    {
+        if (Refuse(request, memberId, admin: true) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!Keys.IsValidRequestId(requestId))
+        {
+            return Problems.InvalidId("requestId", "the redemption's request id", Keys.Rule(Keys.MaxRequestIdLength));
+        }
+
+        var (body, problem) = await RequestReading.ReadJsonAsync<ReversalRequest>(request, MaxJsonBody, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(body!.Reason) || body.Reason.Length > 500)
+        {
+            return Problems.Invalid("reason", "reason is required: 1 to 500 characters.");
+        }
+
+        var evt = new RedemptionReversed($"reverse:{memberId}:{requestId}", memberId, clock.GetUtcNow(), requestId, body.Reason);
+        if (await commands.TryApplyAsync(evt, ct) is not { } result)
+        {
+            return Problems.MemberBusy(MemberCommands.RetryAfterSeconds);
+        }
+
+        if (result.Outcome == DecisionOutcome.Refused)
+        {
+            return Refused(result.Decision.Refusals);
+        }
+
+        var rows = (await store.LoadAsync(memberId, null, requestId, null, requestId, ct)).Inputs;
+        var (redemption, discount) = (rows.Redemption!, rows.Discount);
+        return Results.Json(new RedemptionView(requestId, redemption.RewardId, redemption.Code, redemption.PointsSpent, redemption.BalanceAfter, redemption.RedeemedAt, redemption.Reversed, discount is null ? null : Rewards.DiscountView.From(discount)), EventEnvelope.Json);
+    }
+
     private IResult? Refuse(HttpRequest request, string memberId, bool admin = false) =>
         (admin ? AdminKey.Refuse(request, options.Value, logger) : StorefrontKey.Refuse(request, options.Value, logger))
         ?? (!Keys.IsValidMemberId(memberId) ? Problems.InvalidId("memberId", rule: Keys.MemberIdRule) : null);
@@ -269,7 +314,8 @@ public sealed class MemberHandlers(
 
         var status = refusal.Code switch
         {
-            RefusalCodes.UnknownBenefit => StatusCodes.Status404NotFound,
+            RefusalCodes.UnknownBenefit or RefusalCodes.UnknownRedemption => StatusCodes.Status404NotFound,
+            RefusalCodes.RedemptionUsed => StatusCodes.Status409Conflict,
             RefusalCodes.InsufficientPoints or RefusalCodes.LimitReached or RefusalCodes.QuotaUsedUp or RefusalCodes.NotInTier => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status422UnprocessableEntity,
         };
@@ -290,6 +336,8 @@ public sealed class MemberHandlers(
     }
 
     private sealed record RedemptionRequest(string? RewardId, string? RequestId);
+
+    private sealed record ReversalRequest(string? Reason);
 
     private sealed record AdjustmentRequest(long? Points, string? Reason, string? Actor, string? RequestId);
 

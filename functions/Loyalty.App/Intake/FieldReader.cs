@@ -138,6 +138,30 @@ internal sealed class FieldReader
         return string.IsNullOrEmpty(text) ? null : text;
     }
 
+    /// <summary>
+    /// The <c>code</c> of each object in the list <paramref name="name"/> (Shopify's
+    /// <c>discount_codes</c>, WooCommerce's <c>coupon_lines</c>), at most 100 characters each;
+    /// null when the list is absent or empty.
+    /// </summary>
+    public IReadOnlyList<string>? Codes(JsonElement order, string name)
+    {
+        var codes = new List<string>();
+        foreach (var (item, at) in Objects(order, name, string.Empty))
+        {
+            if (Text(item, "code", at, required: true) is { } code)
+            {
+                if (code.Length > EventValidation.MaxCodeLength)
+                {
+                    Fail(At(at, "code"), $"at most {EventValidation.MaxCodeLength} characters.");
+                }
+
+                codes.Add(code);
+            }
+        }
+
+        return codes.Count == 0 ? null : codes;
+    }
+
     /// <summary>An ISO 4217 code of three letters, returned in capitals.</summary>
     public string? Currency(JsonElement obj, string name, string path)
     {

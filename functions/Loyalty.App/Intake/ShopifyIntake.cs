@@ -281,6 +281,7 @@ public static partial class ShopifyIntake
             ?? fields.Timestamp(order, "created_at", "")
             ?? receivedAt;
         var profile = Profile(fields, order);
+        var codes = fields.Codes(order, "discount_codes");
         if (fields.Failed)
         {
             return fields.Rejection!;
@@ -293,7 +294,7 @@ public static partial class ShopifyIntake
 
         var memberId = MemberPrefix + customerId;
         var purchase = new PurchaseCompleted(
-            $"shopify:{shop}:order:{orderId}:paid", memberId, occurredAt, orderId!, currency!, lines, total!.Value, profile);
+            $"shopify:{shop}:order:{orderId}:paid", memberId, occurredAt, orderId!, currency!, lines, total!.Value, profile, codes);
 
         // An order reported paid after (part of) it was refunded earns only on the rest: each
         // refund it lists is taken back under the event id its own refunds/create delivery

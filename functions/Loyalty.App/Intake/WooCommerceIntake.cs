@@ -187,6 +187,7 @@ public static partial class WooCommerceIntake
         var orderTotal = fields.Money(order, "total", "", required: true);
         var paidAt = fields.Timestamp(order, "date_paid_gmt", "");
         var profile = Profile(fields, order);
+        var codes = fields.Codes(order, "coupon_lines");
         var refunds = new List<LoyaltyEvent>();
         foreach (var (entry, at) in fields.Objects(order, "refunds", ""))
         {
@@ -213,7 +214,7 @@ public static partial class WooCommerceIntake
         var events = new List<LoyaltyEvent>();
         if (lines.Count > 0)
         {
-            events.Add(new PurchaseCompleted($"{orderKey}:paid", memberId, paidAt ?? modifiedAt ?? receivedAt, orderId!, currency!, lines, orderTotal!.Value, profile));
+            events.Add(new PurchaseCompleted($"{orderKey}:paid", memberId, paidAt ?? modifiedAt ?? receivedAt, orderId!, currency!, lines, orderTotal!.Value, profile, codes));
         }
 
         events.AddRange(refunds);

@@ -71,7 +71,25 @@ public sealed class MemberCommands(
             logger.LogInformation("Order of {EventId} released {Count} take-back(s) that arrived before it", evt.EventId, waiting.Count);
         }
 
+        if (evt is PurchaseCompleted { DiscountCodes.Count: > 0 } purchase && result.Outcome is DecisionOutcome.Applied or DecisionOutcome.AlreadyApplied)
+        {
+            await MarkCodesUsedAsync(purchase, ct);
+        }
+
         return result;
+    }
+
+    // A follow-up of the purchase, after its commit (a redelivered purchase lands here again, and
+    // each use is applied once): the member's own redemptions whose code the order names are
+    // marked used. A code of another member, or one this service never issued, marks nothing.
+    private async Task MarkCodesUsedAsync(PurchaseCompleted purchase, CancellationToken ct)
+    {
+        var redemptions = await store.GetRedemptionsAsync(purchase.MemberId, ct);
+        foreach (var r in redemptions.Where(r => r.UsedAt is null && purchase.DiscountCodes!.Contains(r.Code, StringComparer.OrdinalIgnoreCase)))
+        {
+            var used = await DecideAndCommitAsync(new CodeUsed(CodeUsed.IdFor(r.RequestId), purchase.MemberId, clock.GetUtcNow(), r.RequestId, purchase.OrderId), false, ct);
+            logger.LogInformation("Order {OrderId} used the code of redemption {RequestId} of member {MemberId}: {Outcome}", purchase.OrderId, r.RequestId, purchase.MemberId, used.Outcome);
+        }
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Loyalty.App.Rewards;
 
 /// <summary>What one dispatcher run did, by outcome.</summary>
-public sealed record DiscountRun(string Job, DateTimeOffset At, int Due, int Created, int Retried, int Refused, int Other);
+public sealed record DiscountRun(string Job, DateTimeOffset At, int Due, int Created, int Retried, int Refused, int Other, int Deleted = 0);
 
 /// <summary>
 /// Creates due discounts in the shop (timer <see cref="Job"/>, both hosts, and right after a
@@ -45,8 +45,8 @@ public sealed class DiscountDispatcher(
             counts[status] = counts.GetValueOrDefault(status) + 1;
         }
 
-        var run = new DiscountRun(Job, at, due.Count, counts.GetValueOrDefault(DiscountStatuses.Created), counts.GetValueOrDefault(DiscountStatuses.Waiting), counts.GetValueOrDefault(DiscountStatuses.Refused), counts.GetValueOrDefault("other"));
-        logger.LogInformation("Discount dispatcher took {Due} due discounts: {Created} created, {Retried} to retry, {Refused} refused", run.Due, run.Created, run.Retried, run.Refused);
+        var run = new DiscountRun(Job, at, due.Count, counts.GetValueOrDefault(DiscountStatuses.Created), counts.GetValueOrDefault(DiscountStatuses.Waiting), counts.GetValueOrDefault(DiscountStatuses.Refused), counts.GetValueOrDefault("other"), counts.GetValueOrDefault(DiscountStatuses.Deleted));
+        logger.LogInformation("Discount dispatcher took {Due} due discounts: {Created} created, {Retried} to retry, {Refused} refused, {Deleted} deleted", run.Due, run.Created, run.Retried, run.Refused, run.Deleted);
         return run;
     }
 
@@ -87,13 +87,20 @@ public sealed class DiscountDispatcher(
             return null;
         }
 
-        if (discount.Status != DiscountStatuses.Creating)
+        if (discount.Status is not (DiscountStatuses.Creating or DiscountStatuses.Deleting))
         {
             return discount;
         }
 
         var call = new DiscountCall(row.MemberId, discount, state.Profile.Email, clock.GetUtcNow());
-        var result = ProductProblem(discount) is { } problem
+        var result = discount.Status == DiscountStatuses.Deleting
+            ? discount.Channel switch
+            {
+                DiscountChannels.Shopify => await shopify.DeleteAsync(call, ct),
+                DiscountChannels.WooCommerce => await woo.DeleteAsync(call, ct),
+                _ => await webhook.DeleteAsync(call, ct),
+            }
+            : ProductProblem(discount) is { } problem
             ? new DiscountResult(DiscountOutcomes.Refused, problem)
             : discount.Channel switch
             {
@@ -102,7 +109,7 @@ public sealed class DiscountDispatcher(
                 _ => await webhook.CreateAsync(call, ct),
             };
         var recorded = await commands.ApplyAsync(
-            new DiscountAttempted(DiscountRules.AttemptEventId(row.MemberId, requestId, discount.Attempts), row.MemberId, clock.GetUtcNow(), requestId, discount.Attempts, result.Outcome, result.Reason, result.ShopDiscountId),
+            new DiscountAttempted(DiscountRules.AttemptEventId(row.MemberId, requestId, discount.Attempts), row.MemberId, clock.GetUtcNow(), requestId, discount.Attempts, result.Outcome, result.Reason, result.ShopDiscountId ?? discount.ShopDiscountId),
             ct);
         if (recorded.Outcome != DecisionOutcome.Applied || recorded.Decision.Discount is not { } after)
         {

@@ -151,6 +151,7 @@ public static class DiscountSettings
             RetryDelay = section.GetValue<double?>("RetryDelaySeconds") is { } retry ? TimeSpan.FromSeconds(retry) : defaults.RetryDelay,
             CreateLease = section.GetValue<double?>("CreateLeaseSeconds") is { } lease ? TimeSpan.FromSeconds(lease) : defaults.CreateLease,
             ValidityDays = section.GetValue<int?>("ValidityDays") ?? defaults.ValidityDays,
+            RefundExpired = section.GetValue<bool?>("RefundExpired") ?? defaults.RefundExpired,
             Shopify = Set(configuration, ShopifyAdminOptions.Section + ":ShopUrl"),
             WooCommerce = Set(configuration, WooCommerceApiOptions.Section + ":StoreUrl"),
             Webhook = Set(configuration, RewardWebhookOptions.Section + ":Url"),

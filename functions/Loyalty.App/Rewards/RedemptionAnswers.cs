@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace Loyalty.App.Rewards;
 
 /// <summary>The shop's discount of a redemption as the API shows it.</summary>
-/// <param name="Status"><c>waiting</c> or <c>creating</c> (on its way), <c>created</c>, <c>refused</c>.</param>
+/// <param name="Status"><c>waiting</c> or <c>creating</c> (on its way), <c>created</c>, <c>refused</c>, <c>used</c> (an order used the code), <c>deleting</c> or <c>deleted</c> (expired unused, or reversed).</param>
 public sealed record DiscountView(string Channel, string Status, DateTimeOffset ExpiresAt, int Attempts, string? Reason, DateTimeOffset? CreatedAt)
 {
     /// <summary>The view of a discount row.</summary>

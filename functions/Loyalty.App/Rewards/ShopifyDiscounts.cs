@@ -52,6 +52,16 @@ public sealed class ShopifyDiscounts(IOptions<ShopifyAdminOptions> options, IOpt
         }
         """;
 
+    /// <summary>The deletion of a code discount by its id (an expired or reversed redemption's).</summary>
+    public const string Delete = """
+        mutation discountCodeDelete($id: ID!) {
+          discountCodeDelete(id: $id) {
+            deletedCodeDiscountId
+            userErrors { field code message }
+          }
+        }
+        """;
+
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(discountOptions.Value.TimeoutSeconds) };
 
     /// <summary>The mutation, its variable name and its input for <paramref name="call"/>.</summary>
@@ -129,6 +139,47 @@ public sealed class ShopifyDiscounts(IOptions<ShopifyAdminOptions> options, IOpt
         var reason = "Shopify: " + string.Join("; ", errors.Select(e => $"{e?["code"]?.GetValue<string>()} {string.Join('.', e?["field"]?.AsArray().Select(f => f?.ToString()) ?? [])}".Trim()));
         logger.LogWarning("Shopify refused discount {Key}: {Reason}", call.Discount.IdempotencyKey, reason);
         return new DiscountResult(DiscountOutcomes.Refused, reason);
+    }
+
+    /// <summary>
+    /// Deletes the discount of <paramref name="call"/> (<c>discountCodeDelete</c>), found by its code
+    /// when its id was never recorded; one the shop no longer has counts as deleted.
+    /// </summary>
+    public async Task<DiscountResult> DeleteAsync(DiscountCall call, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (call.Discount.ShopDiscountId is { } id)
+        {
+            var (failed, data) = await PostAsync(Delete, new JsonObject { ["id"] = id }, call.Discount, ct);
+            if (failed is not null)
+            {
+                return failed;
+            }
+
+            var errors = data?["discountCodeDelete"]?["userErrors"]?.AsArray() ?? [];
+            if (errors.Count == 0)
+            {
+                return new DiscountResult(DiscountOutcomes.Deleted, ShopDiscountId: id);
+            }
+
+            logger.LogWarning("Shopify did not delete discount {Key}: {Codes}", call.Discount.IdempotencyKey, string.Join(", ", errors.Select(e => e?["code"]?.ToString())));
+        }
+
+        // No id on record (a lost answer), or the shop would not delete that id: whatever has the code goes.
+        var (lookupFailed, found) = await PostAsync(ByCode, new JsonObject { ["code"] = call.Discount.Code }, call.Discount, ct);
+        if (lookupFailed is not null)
+        {
+            return lookupFailed;
+        }
+
+        if (found?["codeDiscountNodeByCode"]?["id"]?.GetValue<string>() is not { } existing)
+        {
+            return new DiscountResult(DiscountOutcomes.Deleted);
+        }
+
+        return existing == call.Discount.ShopDiscountId
+            ? new DiscountResult(DiscountOutcomes.Retry, "Shopify: discountCodeDelete refused")
+            : await DeleteAsync(call with { Discount = call.Discount with { ShopDiscountId = existing } }, ct);
     }
 
     /// <inheritdoc/>

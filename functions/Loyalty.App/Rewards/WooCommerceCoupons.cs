@@ -101,6 +101,38 @@ public sealed class WooCommerceCoupons(IOptions<WooCommerceApiOptions> options, 
         return failed;
     }
 
+    /// <summary>
+    /// Deletes the coupon of <paramref name="call"/> for good (<c>DELETE /coupons/{id}?force=true</c>),
+    /// found by its code when its id was never recorded; a coupon the shop no longer has (404) counts as deleted.
+    /// </summary>
+    public async Task<DiscountResult> DeleteAsync(DiscountCall call, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var id = call.Discount.ShopDiscountId;
+        if (id is null)
+        {
+            using var lookup = Request(HttpMethod.Get, "coupons?code=" + Uri.EscapeDataString(call.Discount.Code));
+            var (failed, list) = await SendAsync(lookup, call.Discount, ct);
+            if (failed is not null)
+            {
+                return failed;
+            }
+
+            if (list is not JsonArray { Count: > 0 } coupons || coupons[0]?["id"]?.ToString() is not { } found)
+            {
+                return new DiscountResult(DiscountOutcomes.Deleted);
+            }
+
+            id = found;
+        }
+
+        using var request = Request(HttpMethod.Delete, "coupons/" + Uri.EscapeDataString(id) + "?force=true");
+        var (refused, _) = await SendAsync(request, call.Discount, ct);
+        return refused is null || refused.Reason?.StartsWith("WooCommerce 404", StringComparison.Ordinal) == true
+            ? new DiscountResult(DiscountOutcomes.Deleted, ShopDiscountId: id)
+            : refused;
+    }
+
     /// <inheritdoc/>
     public void Dispose() => _http.Dispose();
 
