@@ -33,7 +33,7 @@ public class ConsoleBrowser : IAsyncLifetime
     /// <summary>Settings laid over the demo host's; a fixture that starts stand-ins first names them here.</summary>
     protected virtual Task<Dictionary<string, string>> HostSettingsAsync() => Task.FromResult(new Dictionary<string, string>());
 
-    public virtual async ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
         {
