@@ -101,6 +101,10 @@ param wooCommerceConsumerSecret string = ''
 @description('Key of X-Loyalty-Signature on the outbound reward.redeemed webhook; may be set later with az keyvault secret set.')
 param rewardWebhookSecret string = ''
 
+@secure()
+@description('Key that signs the links to the member\'s own page (/api/member-page/{memberId}); a new key ends every link made with the old one.')
+param memberPageLinkSecret string = ''
+
 @description('SMTP server for member e-mail (empty: no e-mail). Port, security, account and sender below.')
 param smtpHost string = ''
 param smtpPort int = 587
@@ -230,6 +234,7 @@ module keyVault 'core/keyvault.bicep' = {
     wooCommerceConsumerKey: wooCommerceConsumerKey
     wooCommerceConsumerSecret: wooCommerceConsumerSecret
     rewardWebhookSecret: rewardWebhookSecret
+    memberPageLinkSecret: memberPageLinkSecret
     createMissingSecrets: createMissingSecrets
     privateNetworking: privateNetworking
     allowedIpAddresses: keyVaultAllowedIpAddresses

@@ -68,6 +68,10 @@ public static class HostContract
         new("ExportMemberData", "GET", "admin/members/{memberId}/export"),
         new("EraseMember", "POST", "admin/members/{memberId}/erasure"),
         new("GetReports", "GET", "admin/reports"),
+        new("MemberPage", "GET", "member-page/{memberId}"),
+        new("GetMemberPageSummary", "GET", "member-page/{memberId}/summary"),
+        new("RedeemOnMemberPage", "POST", "member-page/{memberId}/redemptions"),
+        new("CreateMemberPageLink", "POST", "admin/members/{memberId}/page-links"),
     ];
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Loyalty.App.Http;
 using Loyalty.App.Import;
+using Loyalty.App.MemberPage;
 using Loyalty.App.Messaging;
 using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
@@ -27,7 +28,8 @@ public sealed class HttpFunctions(
     OperatorHandlers operators,
     ImportHandlers imports,
     PrivacyHandlers memberData,
-    ReportHandlers reports)
+    ReportHandlers reports,
+    MemberPageHandlers memberPage)
 {
     [Function("ShopifyWebhook")]
     public Task<IResult> ShopifyWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/shopify")] HttpRequest request, CancellationToken ct) =>
@@ -144,4 +146,20 @@ public sealed class HttpFunctions(
     [Function("GetReports")]
     public Task<IResult> GetReports([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/reports")] HttpRequest request, CancellationToken ct) =>
         reports.GetAsync(request, ct);
+
+    [Function("MemberPage")]
+    public IResult MemberPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/member-page/{memberId}")] HttpRequest request, string memberId) =>
+        memberPage.Page(request, memberId);
+
+    [Function("GetMemberPageSummary")]
+    public Task<IResult> GetMemberPageSummary([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/member-page/{memberId}/summary")] HttpRequest request, string memberId, CancellationToken ct) =>
+        memberPage.SummaryAsync(request, memberId, ct);
+
+    [Function("RedeemOnMemberPage")]
+    public Task<IResult> RedeemOnMemberPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/member-page/{memberId}/redemptions")] HttpRequest request, string memberId, CancellationToken ct) =>
+        memberPage.RedeemAsync(request, memberId, ct);
+
+    [Function("CreateMemberPageLink")]
+    public Task<IResult> CreateMemberPageLink([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/members/{memberId}/page-links")] HttpRequest request, string memberId, CancellationToken ct) =>
+        memberPage.CreateLinkAsync(request, memberId, ct);
 }

@@ -2,6 +2,7 @@ using Loyalty.App;
 using Loyalty.App.Configuration;
 using Loyalty.App.Http;
 using Loyalty.App.Import;
+using Loyalty.App.MemberPage;
 using Loyalty.App.Messaging;
 using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
@@ -102,6 +103,10 @@ public static class LocalEndpoints
         "EraseMember" => (HttpRequest r, string memberId, PrivacyHandlers h, CancellationToken ct) => h.EraseAsync(r, memberId, ct),
         "GetReports" => (HttpRequest r, ReportHandlers h, CancellationToken ct) => h.GetAsync(r, ct),
         "ConsoleReportsPage" => (HttpRequest r, ConsolePages h) => h.ReportsPage(r),
+        "MemberPage" => (HttpRequest r, string memberId, MemberPageHandlers h) => h.Page(r, memberId),
+        "GetMemberPageSummary" => (HttpRequest r, string memberId, MemberPageHandlers h, CancellationToken ct) => h.SummaryAsync(r, memberId, ct),
+        "RedeemOnMemberPage" => (HttpRequest r, string memberId, MemberPageHandlers h, CancellationToken ct) => h.RedeemAsync(r, memberId, ct),
+        "CreateMemberPageLink" => (HttpRequest r, string memberId, MemberPageHandlers h, CancellationToken ct) => h.CreateLinkAsync(r, memberId, ct),
         _ => throw new InvalidOperationException($"Route {name} has no local handler."),
     };
 }

@@ -189,6 +189,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Loyalty__WooCommerce__ConsumerKey: '@Microsoft.KeyVault(SecretUri=${secretUris.wooCommerceConsumerKey})'
     Loyalty__WooCommerce__ConsumerSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.wooCommerceConsumerSecret})'
     Loyalty__RewardWebhook__Secret: '@Microsoft.KeyVault(SecretUri=${secretUris.rewardWebhookSecret})'
+    Loyalty__MemberPage__LinkSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.memberPageLinkSecret})'
 
     // Member messages: the channels, the shop in every message, and the sending rules.
     Loyalty__Smtp__Host: smtpHost

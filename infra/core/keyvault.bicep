@@ -60,12 +60,15 @@ param wooCommerceConsumerSecret string
 @secure()
 param rewardWebhookSecret string
 
+@secure()
+param memberPageLinkSecret string
+
 @description('Write a random value into every secret given empty (the first plain deployment); a later run with it replaces the secrets set since.')
 param createMissingSecrets bool = false
 
 @secure()
 @description('Random material for the secrets createMissingSecrets writes, 72 characters (two GUIDs, 244 random bits) per secret. Never pass it.')
-param randomness string = '${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}'
+param randomness string = '${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}${newGuid()}'
 
 @description('Refuse public network access except from allowedIpAddresses; the app reaches the vault through its private endpoint (core/network.bicep).')
 param privateNetworking bool = false
@@ -96,10 +99,11 @@ var names = {
   wooCommerceConsumerKey: 'woocommerce-consumer-key'
   wooCommerceConsumerSecret: 'woocommerce-consumer-secret'
   rewardWebhookSecret: 'reward-webhook-secret'
+  memberPageLinkSecret: 'member-page-link-secret'
 }
 
 // The i-th random value: two GUIDs without their dashes, 64 hexadecimal characters.
-var random = [for i in range(0, 16): replace(substring(randomness, i * 72, 72), '-', '')]
+var random = [for i in range(0, 17): replace(substring(randomness, i * 72, 72), '-', '')]
 
 // The app refuses a key or secret under 16 bytes, and azd's secretOrRandomPassword generates 15
 // characters: each secret below is written with random characters after a shorter value (an
@@ -259,6 +263,14 @@ resource rewardWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01
   }
 }
 
+resource memberPageLinkSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(memberPageLinkSecret) || createMissingSecrets) {
+  parent: vault
+  name: names.memberPageLinkSecret
+  properties: {
+    value: length(memberPageLinkSecret) < 16 ? '${memberPageLinkSecret}${random[16]}' : memberPageLinkSecret
+  }
+}
+
 output name string = vault.name
 output id string = vault.id
 
@@ -280,4 +292,5 @@ output secretUris object = {
   wooCommerceConsumerKey: '${vault.properties.vaultUri}secrets/${names.wooCommerceConsumerKey}'
   wooCommerceConsumerSecret: '${vault.properties.vaultUri}secrets/${names.wooCommerceConsumerSecret}'
   rewardWebhookSecret: '${vault.properties.vaultUri}secrets/${names.rewardWebhookSecret}'
+  memberPageLinkSecret: '${vault.properties.vaultUri}secrets/${names.memberPageLinkSecret}'
 }

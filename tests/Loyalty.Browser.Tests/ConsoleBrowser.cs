@@ -8,7 +8,7 @@ namespace Loyalty.Browser.Tests;
 /// browser tests; each test opens its own headless Chromium (Debian's, never a downloaded one)
 /// with a fresh profile.
 /// </summary>
-public sealed class ConsoleBrowser : IAsyncLifetime
+public class ConsoleBrowser : IAsyncLifetime
 {
     /// <summary>Debian's Chromium; <c>LOYALTY_CHROMIUM</c> names another binary.</summary>
     public static string ChromiumPath { get; } = Environment.GetEnvironmentVariable("LOYALTY_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
@@ -30,6 +30,9 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     /// <summary>Where screenshots go (artifacts/browser under the repository root).</summary>
     public static string Screenshots { get; } = Path.Combine(RepoPaths.Root, "artifacts", "browser");
 
+    /// <summary>Settings laid over the demo host's; a fixture that starts stand-ins first names them here.</summary>
+    protected virtual Task<Dictionary<string, string>> HostSettingsAsync() => Task.FromResult(new Dictionary<string, string>());
+
     public async ValueTask InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
@@ -39,7 +42,9 @@ public sealed class ConsoleBrowser : IAsyncLifetime
 
         Directory.CreateDirectory(Screenshots);
         _azurite = await Azurite.StartAsync();
-        _host = await LocalHost.StartAsync(_azurite.ConnectionString, new Dictionary<string, string> { ["Loyalty__Local__SeedDemo"] = "true" });
+        var settings = await HostSettingsAsync();
+        settings["Loyalty__Local__SeedDemo"] = "true";
+        _host = await LocalHost.StartAsync(_azurite.ConnectionString, settings);
         _playwright = await Playwright.CreateAsync();
     }
 
@@ -62,8 +67,9 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         return new Session(context, profile, Host.BaseAddress);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         _playwright?.Dispose();
         if (_host is not null)
         {

@@ -185,6 +185,10 @@ public sealed class BadInputTests(HostileFixture service, ITestOutputHelper outp
             ["ImportMembers"] = (() => Admin(HttpMethod.Post, "api/admin/imports?dryRun=maybe", null), HttpStatusCode.BadRequest, "/problems/invalid-field#dryRun"),
             ["ExportMembers"] = (() => Admin(HttpMethod.Get, "api/admin/exports/members?format=xlsx", null), HttpStatusCode.BadRequest, "/problems/invalid-field#format"),
             ["ExportMemberData"] = (() => Admin(HttpMethod.Get, $"api/admin/members/{rich}/export", null), HttpStatusCode.OK, "ledger"),
+            ["MemberPage"] = (() => new HttpRequestMessage(HttpMethod.Get, $"api/member-page/{rich}?expires=4102444800&signature={new string('0', 64)}"), HttpStatusCode.Forbidden, "html:data-link=\"refused\""),
+            ["GetMemberPageSummary"] = (() => new HttpRequestMessage(HttpMethod.Get, $"api/member-page/{rich}/summary?expires=4102444800&signature={new string('0', 64)}"), HttpStatusCode.Forbidden, "/problems/invalid-link"),
+            ["RedeemOnMemberPage"] = (() => new HttpRequestMessage(HttpMethod.Post, $"api/member-page/{rich}/redemptions?expires=1&signature=x") { Content = JsonContent.Create(new { rewardId = "tote-bag", requestId = "route-1" }) }, HttpStatusCode.Forbidden, "/problems/invalid-link"),
+            ["CreateMemberPageLink"] = (() => Admin(HttpMethod.Post, $"api/admin/members/{rich}/page-links", new { days = 91 }), HttpStatusCode.BadRequest, "/problems/invalid-field#days"),
             ["EraseMember"] = (() => Admin(HttpMethod.Post, $"api/admin/members/{rich}/erasure", new { reason = "because" }), HttpStatusCode.BadRequest, "/problems/invalid-field#reason"),
         };
 
@@ -198,6 +202,14 @@ public sealed class BadInputTests(HostileFixture service, ITestOutputHelper outp
             using var response = await service.Client.SendAsync(request);
 
             Assert.True(status == response.StatusCode, $"{route.Name}: {(int)response.StatusCode}, expected {(int)status}");
+            if (marker.StartsWith("html:", StringComparison.Ordinal))
+            {
+                // A page (the member page): its own markup, and no member data in it.
+                Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+                Assert.Contains(marker[5..], await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                continue;
+            }
+
             var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
             if (marker.StartsWith("/problems/", StringComparison.Ordinal))
             {

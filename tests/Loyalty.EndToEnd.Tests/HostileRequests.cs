@@ -294,6 +294,21 @@ public static class HostileRequests
         Add(erase, "wrong key", unauthorised, 1, (r, i) => Post($"api/admin/members/{Rich}/erasure", Json(new { reason = "customer-request" }), key: false));
         Add(erase, "unknown member", [404], 1, (r, i) => Post($"api/admin/members/hx-nobody-{i}/erasure", Json(new { reason = "customer-request" })));
 
+        // The member page: no link, a forged or expired one, a hostile id; the owner's link route without the key.
+        string[] pageRoutes = ["MemberPage", "GetMemberPageSummary", "RedeemOnMemberPage"];
+        foreach (var page in pageRoutes)
+        {
+            var path = page switch { "MemberPage" => "", "GetMemberPageSummary" => "/summary", _ => "/redemptions" };
+            var method = page == "RedeemOnMemberPage" ? HttpMethod.Post : HttpMethod.Get;
+            HttpRequestMessage Page(string member, string query) => new(method, $"api/member-page/{member}{path}{query}") { Content = method == HttpMethod.Post ? new StringContent("{\"rewardId\":\"free-shipping\",\"requestId\":\"hx-page\"}", Encoding.UTF8, "application/json") : null };
+            Add(page, "no link", unauthorised, 1, (r, i) => () => WithKey(Page(Rich, Pick(r, ["", "?expires=4102444800", "?signature=" + new string('a', 64)])), r.Next(2) == 0));
+            Add(page, "forged link", [403], 1, (r, i) => () => Page(Pick(r, [Rich, Poor]), "?expires=" + Pick(r, ["4102444800", "1", "-1", "x", "99999999999999999999"]) + "&signature=" + Pick(r, [new string('0', 64), "abc", new string('g', 64)])));
+            Add(page, "hostile member id", [400, 403, 404], 1, (r, i) => () => Page(Uri.EscapeDataString(Pick(r, HostileIds)), "?expires=4102444800&signature=" + new string('0', 64)));
+        }
+
+        Add("CreateMemberPageLink", "wrong key", unauthorised, 1, (r, i) => Post($"api/admin/members/{Rich}/page-links", null, key: r.Next(2) == 0 ? false : null));
+        Add("CreateMemberPageLink", "bad days", refused, 1, (r, i) => Post($"api/admin/members/{Rich}/page-links", Pick(r, ["{\"days\":0}", "{\"days\":91}", "{\"days\":\"x\"}", "{"])));
+
         // Wrong methods on real routes (a method another route serves on the same path is not wrong).
         Add("*", "wrong method", [405], 1, (r, i) =>
         {

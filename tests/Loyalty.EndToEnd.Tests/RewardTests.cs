@@ -424,7 +424,7 @@ public sealed class RewardTests(RewardsFixture service) : IClassFixture<RewardsF
     private Task<string> ShopifyMemberAsync(long customerId, long points) => ShopifyMemberAsync(service.Client, customerId, points);
 
     // A Shopify customer's paid order, signed as Shopify signs it, enrols the member; an adjustment gives the points.
-    private static async Task<string> ShopifyMemberAsync(HttpClient client, long customerId, long points)
+    internal static async Task<string> ShopifyMemberAsync(HttpClient client, long customerId, long points)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(Payloads.ShopifyOrderPaid(customerId, 990_000 + customerId));
         using var order = new HttpRequestMessage(HttpMethod.Post, "api/webhooks/shopify") { Content = new ByteArrayContent(bytes) };

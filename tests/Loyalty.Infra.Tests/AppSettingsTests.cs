@@ -101,7 +101,7 @@ public sealed partial class AppSettingsTests
             "adminKey", "storefrontKey", "apiSigningSecret", "apiPreviousSigningSecret", "shopifyWebhookSecret",
             "shopifyPreviousWebhookSecret", "wooCommerceWebhookSecret", "wooCommercePreviousWebhookSecret", "smtpPassword", "directoryKey",
             "messageWebhookSecret", "messagingLinkSecret", "shopifyAccessToken", "wooCommerceConsumerKey", "wooCommerceConsumerSecret",
-            "rewardWebhookSecret",
+            "rewardWebhookSecret", "memberPageLinkSecret",
         };
         var vaultParameters = CompiledTemplate.Module("keyvault")["parameters"]!.AsObject();
         Assert.All(secretParameters, p =>

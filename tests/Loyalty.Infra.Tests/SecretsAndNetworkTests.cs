@@ -28,7 +28,7 @@ public sealed partial class SecretsAndNetworkTests
             .Select(p => (p.Key, Value: CompiledTemplate.Str(p.Value) ?? string.Empty))
             .Where(p => p.Value.Contains("@Microsoft.KeyVault(", StringComparison.Ordinal))
             .ToList();
-        Assert.Equal(16, references.Count);
+        Assert.Equal(17, references.Count);
 
         foreach (var (setting, value) in references)
         {
@@ -50,8 +50,8 @@ public sealed partial class SecretsAndNetworkTests
 
         // The random material: one distinct slice of two GUIDs per secret.
         var random = vault["variables"]!["copy"]!.AsArray().Single(c => CompiledTemplate.Str(c!["name"]) == "random")!;
-        Assert.Equal("[length(range(0, 16))]", CompiledTemplate.Str(random["count"]));
-        Assert.Equal(32, Regex.Count(CompiledTemplate.Str(vault["parameters"]!["randomness"]!["defaultValue"])!, "newGuid\\(\\)"));
+        Assert.Equal("[length(range(0, 17))]", CompiledTemplate.Str(random["count"]));
+        Assert.Equal(34, Regex.Count(CompiledTemplate.Str(vault["parameters"]!["randomness"]!["defaultValue"])!, "newGuid\\(\\)"));
         Assert.Equal(false, CompiledTemplate.Bool(CompiledTemplate.Root["parameters"]!["createMissingSecrets"]!["defaultValue"]));
     }
 

@@ -17,7 +17,8 @@ public sealed class SettingsCatalogTests
     // settings are optional, each falling back to the demo program, so LoyaltyProgram is not here).
     private static readonly Type[] OptionsTypes = [typeof(StorageOptions), typeof(ProcessingOptions), typeof(IntakeOptions), typeof(LoyaltyOptions), typeof(WebhookSecrets),
         typeof(Loyalty.App.Messaging.SmtpOptions), typeof(Loyalty.App.Messaging.MessageWebhookOptions), typeof(Loyalty.App.Messaging.MessagingOptions),
-        typeof(Loyalty.App.Rewards.ShopifyAdminOptions), typeof(Loyalty.App.Rewards.WooCommerceApiOptions), typeof(Loyalty.App.Rewards.RewardWebhookOptions), typeof(Loyalty.App.Rewards.DiscountOptions)];
+        typeof(Loyalty.App.Rewards.ShopifyAdminOptions), typeof(Loyalty.App.Rewards.WooCommerceApiOptions), typeof(Loyalty.App.Rewards.RewardWebhookOptions), typeof(Loyalty.App.Rewards.DiscountOptions),
+        typeof(Loyalty.App.MemberPage.MemberPageOptions)];
 
     // Example values of the settings only Azure has (the template holds expressions, not values).
     private static readonly Dictionary<string, string> AzureExamples = new(StringComparer.Ordinal)

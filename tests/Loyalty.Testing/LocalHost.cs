@@ -26,6 +26,9 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>The generic API signing secret the host is started with.</summary>
     public const string ApiSecret = "test-api-secret-e25b9d";
 
+    /// <summary>The member page's link key (<c>Loyalty:MemberPage:LinkSecret</c>).</summary>
+    public const string MemberPageSecret = "test-member-page-secret-40d7e1";
+
     private readonly Process _process;
     private readonly StringBuilder _output;
 
@@ -95,6 +98,7 @@ public sealed class LocalHost : IAsyncDisposable
             ["Loyalty__Webhooks__ShopifySecret"] = ShopifySecret,
             ["Loyalty__Webhooks__WooCommerceSecret"] = WooCommerceSecret,
             ["Loyalty__Api__SigningSecret"] = ApiSecret,
+            ["Loyalty__MemberPage__LinkSecret"] = MemberPageSecret,
             ["Loyalty__Processing__RetryDelaySeconds"] = "0.2",
             // Tests run jobs through the admin route; a timer firing mid-test would write the schedule table.
             ["Loyalty__Local__RunTimers"] = "false",

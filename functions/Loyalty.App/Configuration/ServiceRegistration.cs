@@ -2,6 +2,7 @@ using Loyalty.App.Http;
 using Loyalty.App.Import;
 using Loyalty.App.Intake;
 using Loyalty.App.Jobs;
+using Loyalty.App.MemberPage;
 using Loyalty.App.Messaging;
 using Loyalty.App.Operations;
 using Loyalty.App.OwnerConsole;
@@ -68,6 +69,7 @@ public static class ServiceRegistration
         services.AddSingleton<ConsolePages>();
         AddMessaging(services, configuration);
         services.AddRewards(configuration);
+        services.AddMemberPage(configuration);
         services.AddSingleton<OperatorHandlers>();
         services.AddSingleton<Importer>();
         services.AddSingleton<MemberExport>();

@@ -1,4 +1,5 @@
 using Loyalty.App.Intake;
+using Loyalty.App.MemberPage;
 using Loyalty.App.Messaging;
 using Loyalty.App.Rewards;
 using Loyalty.Core;
@@ -46,6 +47,7 @@ public static class SettingsCatalog
         [nameof(DiscountOptions) + "." + nameof(DiscountOptions.WaitSeconds)] = "optional, with a default (README)",
         [nameof(DiscountOptions) + "." + nameof(DiscountOptions.TimeoutSeconds)] = "optional, with a default (README)",
         [nameof(DiscountOptions) + "." + nameof(DiscountOptions.BatchSize)] = "optional, with a default (README)",
+        [nameof(MemberPageOptions) + "." + nameof(MemberPageOptions.LinkDays)] = "optional, with a default (README)",
     };
 
     /// <summary>Every setting, in a stable order.</summary>
@@ -103,6 +105,7 @@ public static class SettingsCatalog
             new(Name(SmtpSection, nameof(SmtpOptions.Password)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(SmtpOptions), nameof(SmtpOptions.Password)),
             new(Name(MessageWebhookOptions.Section, nameof(MessageWebhookOptions.Secret)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(MessageWebhookOptions), nameof(MessageWebhookOptions.Secret)),
             new(Name(MessagingOptions.Section, nameof(MessagingOptions.LinkSecret)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(MessagingOptions), nameof(MessagingOptions.LinkSecret)),
+            new(Name(MemberPageOptions.Section, nameof(MemberPageOptions.LinkSecret)), IsSecret: true, InAzure: true, InLocalSample: true, typeof(MemberPageOptions), nameof(MemberPageOptions.LinkSecret)),
 
             // Messages: the channels (each off while its host or URL is empty), what every
             // message says of the shop, and the sending rules.

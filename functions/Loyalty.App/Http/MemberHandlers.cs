@@ -68,11 +68,15 @@ public sealed class MemberHandlers(
     /// </summary>
     public async Task<IResult> RedeemAsync(HttpRequest request, string memberId, CancellationToken ct)
     {
-        if (Refuse(request, memberId) is { } refused)
-        {
-            return refused;
-        }
+        return Refuse(request, memberId) is { } refused ? refused : await RedeemWithoutKeyAsync(request, memberId, ct);
+    }
 
+    /// <summary>
+    /// The redemption itself, for a caller already authorised for <paramref name="memberId"/> by
+    /// other means (the member page's signed link); the member id must keep to the id rules.
+    /// </summary>
+    public async Task<IResult> RedeemWithoutKeyAsync(HttpRequest request, string memberId, CancellationToken ct)
+    {
         var (body, problem) = await RequestReading.ReadJsonAsync<RedemptionRequest>(request, MaxJsonBody, ct);
         if (problem is not null)
         {
