@@ -67,6 +67,8 @@ public static class HostContract
         new("ExportMemberData", "GET", "admin/members/{memberId}/export"),
         new("EraseMember", "POST", "admin/members/{memberId}/erasure"),
         new("GetReports", "GET", "admin/reports"),
+        new("ListPrivacyRequests", "GET", "admin/privacy-requests"),
+        new("GetPrivacyRequestExport", "GET", "admin/privacy-requests/{requestId}/export"),
     ];
 
     /// <summary>
@@ -103,5 +105,6 @@ public static class HostContract
         new(MessageDispatcher.Job, "DispatchMessagesSchedule", "0 * * * * *"),
         new(DiscountDispatcher.Job, "CreateDiscountsSchedule", "30 * * * * *"),
         new(ReportHandlers.RollUpJob, "RollUpReportsSchedule", "0 50 * * * *"),
+        new(Privacy.ShopifyPrivacyJob.Job, "ProcessPrivacyRequestsSchedule", "40 * * * * *"),
     ];
 }

@@ -140,4 +140,12 @@ public sealed class HttpFunctions(
     [Function("GetReports")]
     public Task<IResult> GetReports([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/reports")] HttpRequest request, CancellationToken ct) =>
         reports.GetAsync(request, ct);
+
+    [Function("ListPrivacyRequests")]
+    public Task<IResult> ListPrivacyRequests([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/privacy-requests")] HttpRequest request, CancellationToken ct) =>
+        memberData.ListRequestsAsync(request, ct);
+
+    [Function("GetPrivacyRequestExport")]
+    public Task<IResult> GetPrivacyRequestExport([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/privacy-requests/{requestId}/export")] HttpRequest request, string requestId, CancellationToken ct) =>
+        memberData.GetRequestExportAsync(request, requestId, ct);
 }

@@ -86,7 +86,7 @@ public static class HostileRequests
         Add(shopify, "signature of another body", unauthorised, 1, (r, i) => Shopify("orders/paid", Payloads.ShopifyOrderPaid(44, 44 + i), sign: "other-body"));
         Add(shopify, "unknown topic", refusedOrAcknowledged, 2, (r, i) => Shopify(Pick(r, UnknownShopifyTopics), Payloads.ShopifyOrderPaid(43, 43)));
         Add(shopify, "missing topic", refused, 1, (r, i) => Shopify(null, Payloads.ShopifyOrderPaid(43, 44)));
-        Add(shopify, "privacy topic", acknowledged, 1, (r, i) => Shopify(Pick(r, PrivacyTopics), """{"shop_id":954889,"shop_domain":"fuzz-shop.myshopify.com","customer":{"id":7001,"email":"x@example.com"}}"""));
+        Add(shopify, "privacy topic of the wrong shape", refused, 1, (r, i) => Shopify(Pick(r, PrivacyTopics), """{"shop_id":954889,"shop_domain":"fuzz shop","customer":{"id":7001,"email":"x@example.com"}}"""));
         Add(shopify, "guest order", acknowledged, 1, (r, i) => Shopify("orders/paid", Edit(Payloads.ShopifyOrderPaid(1, 900 + i), o => o["customer"] = null)));
         Add(shopify, "unpaid order", acknowledged, 1, (r, i) => Shopify("orders/paid", Edit(Payloads.ShopifyOrderPaid(2, 900 + i), o => o["financial_status"] = "pending")));
         Add(shopify, "amount over the limit", refused, 1, (r, i) => Shopify("orders/paid", Edit(Payloads.ShopifyOrderPaid(3, 900 + i), o => o["line_items"]![0]!["price"] = "1000000000.00")));
