@@ -185,6 +185,8 @@ public sealed class BadInputTests(HostileFixture service, ITestOutputHelper outp
             ["ExportMembers"] = (() => Admin(HttpMethod.Get, "api/admin/exports/members?format=xlsx", null), HttpStatusCode.BadRequest, "/problems/invalid-field#format"),
             ["ExportMemberData"] = (() => Admin(HttpMethod.Get, $"api/admin/members/{rich}/export", null), HttpStatusCode.OK, "ledger"),
             ["EraseMember"] = (() => Admin(HttpMethod.Post, $"api/admin/members/{rich}/erasure", new { reason = "because" }), HttpStatusCode.BadRequest, "/problems/invalid-field#reason"),
+            ["ListPrivacyRequests"] = (() => Admin(HttpMethod.Get, "api/admin/privacy-requests", null), HttpStatusCode.OK, "requests"),
+            ["GetPrivacyRequestExport"] = (() => Admin(HttpMethod.Get, "api/admin/privacy-requests/pr-none/export", null), HttpStatusCode.NotFound, "/problems/privacy-request-not-found"),
         };
 
         Assert.Equal(HostContract.HttpRoutes.Select(r => r.Name).Order(StringComparer.Ordinal), expected.Keys.Order(StringComparer.Ordinal));

@@ -277,6 +277,11 @@ public static class HostileRequests
         Add("ExportMemberData", "wrong key", unauthorised, 1, (r, i) => Get($"api/admin/members/{Rich}/export", key: r.Next(2) == 0 ? false : null));
         Add("ExportMemberData", "unknown member", [404], 1, (r, i) => Get($"api/admin/members/hx-nobody-{i}/export", key: true));
         Add("ExportMemberData", "read of a real member", acknowledged, 1, (r, i) => Get($"api/admin/members/{Rich}/export", key: true));
+        Add("ListPrivacyRequests", "wrong key", unauthorised, 1, (r, i) => Get("api/admin/privacy-requests", key: r.Next(2) == 0 ? false : null));
+        Add("ListPrivacyRequests", "read", acknowledged, 1, (r, i) => Get("api/admin/privacy-requests", key: true));
+        Add("GetPrivacyRequestExport", "hostile request id", badPathId, 1, (r, i) => Get($"api/admin/privacy-requests/{Uri.EscapeDataString(Pick(r, HostileIds))}/export", key: true));
+        Add("GetPrivacyRequestExport", "wrong key", unauthorised, 1, (r, i) => Get("api/admin/privacy-requests/pr-none/export", key: r.Next(2) == 0 ? false : null));
+        Add("GetPrivacyRequestExport", "unknown request", [404], 1, (r, i) => Get($"api/admin/privacy-requests/pr-nobody-{i}/export", key: true));
         const string erase = "EraseMember";
         Add(erase, "hostile member id", badPathId, 1, (r, i) => Post($"api/admin/members/{Uri.EscapeDataString(Pick(r, HostileIds))}/erasure", Json(new { reason = "customer-request" })));
         Add(erase, "bad reason or body", refused, 2, (r, i) => Post($"api/admin/members/{Rich}/erasure", Pick(r, ["{", "[]", "null", "{}", "{\"reason\":\"Ada called\"}", "{\"reason\":5}", "{\"reason\":\"\"}"])));
