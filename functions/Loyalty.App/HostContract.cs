@@ -72,6 +72,8 @@ public static class HostContract
         new("GetMemberPageSummary", "GET", "member-page/{memberId}/summary"),
         new("RedeemOnMemberPage", "POST", "member-page/{memberId}/redemptions"),
         new("CreateMemberPageLink", "POST", "admin/members/{memberId}/page-links"),
+        new("ListPrivacyRequests", "GET", "admin/privacy-requests"),
+        new("GetPrivacyRequestExport", "GET", "admin/privacy-requests/{requestId}/export"),
     ];
 
     /// <summary>
@@ -108,5 +110,6 @@ public static class HostContract
         new(MessageDispatcher.Job, "DispatchMessagesSchedule", "0 * * * * *"),
         new(DiscountDispatcher.Job, "CreateDiscountsSchedule", "30 * * * * *"),
         new(ReportHandlers.RollUpJob, "RollUpReportsSchedule", "0 50 * * * *"),
+        new(Privacy.ShopifyPrivacyJob.Job, "ProcessPrivacyRequestsSchedule", "40 * * * * *"),
     ];
 }

@@ -162,4 +162,12 @@ public sealed class HttpFunctions(
     [Function("CreateMemberPageLink")]
     public Task<IResult> CreateMemberPageLink([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/members/{memberId}/page-links")] HttpRequest request, string memberId, CancellationToken ct) =>
         memberPage.CreateLinkAsync(request, memberId, ct);
+
+    [Function("ListPrivacyRequests")]
+    public Task<IResult> ListPrivacyRequests([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/privacy-requests")] HttpRequest request, CancellationToken ct) =>
+        memberData.ListRequestsAsync(request, ct);
+
+    [Function("GetPrivacyRequestExport")]
+    public Task<IResult> GetPrivacyRequestExport([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/privacy-requests/{requestId}/export")] HttpRequest request, string requestId, CancellationToken ct) =>
+        memberData.GetRequestExportAsync(request, requestId, ct);
 }

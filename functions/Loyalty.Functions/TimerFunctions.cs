@@ -44,4 +44,8 @@ public sealed class TimerFunctions(JobHandlers jobs)
     [Function(ReportHandlers.RollUpJob)]
     public Task RollUpReports([TimerTrigger("%RollUpReportsSchedule%")] TimerInfo timer, CancellationToken ct) =>
         jobs.RunScheduledAsync(ReportHandlers.RollUpJob, ct);
+
+    [Function(Loyalty.App.Privacy.ShopifyPrivacyJob.Job)]
+    public Task ProcessPrivacyRequests([TimerTrigger("%ProcessPrivacyRequestsSchedule%")] TimerInfo timer, CancellationToken ct) =>
+        jobs.RunScheduledAsync(Loyalty.App.Privacy.ShopifyPrivacyJob.Job, ct);
 }

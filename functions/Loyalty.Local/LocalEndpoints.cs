@@ -102,6 +102,8 @@ public static class LocalEndpoints
         "ExportMemberData" => (HttpRequest r, string memberId, PrivacyHandlers h, CancellationToken ct) => h.ExportAsync(r, memberId, ct),
         "EraseMember" => (HttpRequest r, string memberId, PrivacyHandlers h, CancellationToken ct) => h.EraseAsync(r, memberId, ct),
         "GetReports" => (HttpRequest r, ReportHandlers h, CancellationToken ct) => h.GetAsync(r, ct),
+        "ListPrivacyRequests" => (HttpRequest r, PrivacyHandlers h, CancellationToken ct) => h.ListRequestsAsync(r, ct),
+        "GetPrivacyRequestExport" => (HttpRequest r, string requestId, PrivacyHandlers h, CancellationToken ct) => h.GetRequestExportAsync(r, requestId, ct),
         "ConsoleReportsPage" => (HttpRequest r, ConsolePages h) => h.ReportsPage(r),
         "MemberPage" => (HttpRequest r, string memberId, MemberPageHandlers h) => h.Page(r, memberId),
         "GetMemberPageSummary" => (HttpRequest r, string memberId, MemberPageHandlers h, CancellationToken ct) => h.SummaryAsync(r, memberId, ct),

@@ -6,8 +6,8 @@ namespace Loyalty.Storage;
 
 /// <summary>
 /// The rows an erased member's commit does not cover, rewritten or removed: the text of feedback
-/// and service records (<c>note|</c>), the outbox (<c>msg|</c> rows and their due-index rows), the
-/// free-text reasons on the ledger (adjustments, benefit notes, reversals), the birthday index
+/// and service records (<c>note|</c>), the outbox (<c>msg|</c> rows and their due-index rows), the data exports prepared for
+/// privacy requests, the free-text reasons on the ledger (adjustments, benefit notes, reversals), the birthday index
 /// row, and the directory's e-mail and phone lookup rows. Points, amounts, dates, order and
 /// redemption rows and the event markers stay. Safe to run again: a second run finds nothing.
 /// </summary>
@@ -28,10 +28,11 @@ public sealed class ErasureRows(StorageClients clients)
 
         var changed = 0;
 
-        // The due index first, so the dispatcher never finds a row whose message is gone.
+        // The due index first, so the dispatcher never finds a row whose message is gone; and any
+        // data export prepared for a privacy request of this member.
         var schedule = clients.Schedule;
         var scheduleRows = schedule.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"(PartitionKey eq {"outbox"} and MemberId eq {memberId}) or (PartitionKey ge {"birthday|"} and PartitionKey lt {"birthday}"} and RowKey eq {memberId})"),
+            TableClient.CreateQueryFilter($"(PartitionKey eq {"outbox"} and MemberId eq {memberId}) or (PartitionKey eq {PrivacyRequests.ExportPartition} and MemberId eq {memberId}) or (PartitionKey ge {"birthday|"} and PartitionKey lt {"birthday}"} and RowKey eq {memberId})"),
             select: ["PartitionKey", "RowKey"],
             cancellationToken: ct);
         await foreach (var row in scheduleRows.ConfigureAwait(false))

@@ -231,6 +231,31 @@ public sealed class MemberStore
         return row is null ? null : MemberRows.ReadState(row);
     }
 
+    /// <summary>
+    /// Up to <paramref name="max"/> member ids that start with <paramref name="prefix"/>, in order,
+    /// after <paramref name="after"/> (null: from the first): one range query over the partition
+    /// keys, reading only the state rows' keys.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListMemberIdsAsync(string prefix, string? after, int max, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        var end = prefix[..^1] + (char)(prefix[^1] + 1);
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {end} and RowKey eq {MemberRows.StateKey}")
+            : TableClient.CreateQueryFilter($"PartitionKey gt {after} and PartitionKey lt {end} and RowKey eq {MemberRows.StateKey}");
+        var ids = new List<string>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: max, select: ["PartitionKey"], cancellationToken: ct).ConfigureAwait(false))
+        {
+            ids.Add(row.PartitionKey);
+            if (ids.Count == max)
+            {
+                break;
+            }
+        }
+
+        return ids;
+    }
+
     /// <summary>Whether the event's marker exists, i.e. the event was applied to this member (1 request).</summary>
     public async Task<bool> HasMarkerAsync(string memberId, string eventId, CancellationToken ct)
     {

@@ -190,6 +190,8 @@ public sealed class BadInputTests(HostileFixture service, ITestOutputHelper outp
             ["RedeemOnMemberPage"] = (() => new HttpRequestMessage(HttpMethod.Post, $"api/member-page/{rich}/redemptions?expires=1&signature=x") { Content = JsonContent.Create(new { rewardId = "tote-bag", requestId = "route-1" }) }, HttpStatusCode.Forbidden, "/problems/invalid-link"),
             ["CreateMemberPageLink"] = (() => Admin(HttpMethod.Post, $"api/admin/members/{rich}/page-links", new { days = 91 }), HttpStatusCode.BadRequest, "/problems/invalid-field#days"),
             ["EraseMember"] = (() => Admin(HttpMethod.Post, $"api/admin/members/{rich}/erasure", new { reason = "because" }), HttpStatusCode.BadRequest, "/problems/invalid-field#reason"),
+            ["ListPrivacyRequests"] = (() => Admin(HttpMethod.Get, "api/admin/privacy-requests", null), HttpStatusCode.OK, "requests"),
+            ["GetPrivacyRequestExport"] = (() => Admin(HttpMethod.Get, "api/admin/privacy-requests/pr-none/export", null), HttpStatusCode.NotFound, "/problems/privacy-request-not-found"),
         };
 
         Assert.Equal(HostContract.HttpRoutes.Select(r => r.Name).Order(StringComparer.Ordinal), expected.Keys.Order(StringComparer.Ordinal));

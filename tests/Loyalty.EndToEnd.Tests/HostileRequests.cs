@@ -86,7 +86,7 @@ public static class HostileRequests
         Add(shopify, "signature of another body", unauthorised, 1, (r, i) => Shopify("orders/paid", Payloads.ShopifyOrderPaid(44, 44 + i), sign: "other-body"));
         Add(shopify, "unknown topic", refusedOrAcknowledged, 2, (r, i) => Shopify(Pick(r, UnknownShopifyTopics), Payloads.ShopifyOrderPaid(43, 43)));
         Add(shopify, "missing topic", refused, 1, (r, i) => Shopify(null, Payloads.ShopifyOrderPaid(43, 44)));
-        Add(shopify, "privacy topic", acknowledged, 1, (r, i) => Shopify(Pick(r, PrivacyTopics), """{"shop_id":954889,"shop_domain":"fuzz-shop.myshopify.com","customer":{"id":7001,"email":"x@example.com"}}"""));
+        Add(shopify, "privacy topic of the wrong shape", refused, 1, (r, i) => Shopify(Pick(r, PrivacyTopics), """{"shop_id":954889,"shop_domain":"fuzz shop","customer":{"id":7001,"email":"x@example.com"}}"""));
         Add(shopify, "guest order", acknowledged, 1, (r, i) => Shopify("orders/paid", Edit(Payloads.ShopifyOrderPaid(1, 900 + i), o => o["customer"] = null)));
         Add(shopify, "unpaid order", acknowledged, 1, (r, i) => Shopify("orders/paid", Edit(Payloads.ShopifyOrderPaid(2, 900 + i), o => o["financial_status"] = "pending")));
         Add(shopify, "amount over the limit", refused, 1, (r, i) => Shopify("orders/paid", Edit(Payloads.ShopifyOrderPaid(3, 900 + i), o => o["line_items"]![0]!["price"] = "1000000000.00")));
@@ -288,6 +288,11 @@ public static class HostileRequests
         Add("ExportMemberData", "wrong key", unauthorised, 1, (r, i) => Get($"api/admin/members/{Rich}/export", key: r.Next(2) == 0 ? false : null));
         Add("ExportMemberData", "unknown member", [404], 1, (r, i) => Get($"api/admin/members/hx-nobody-{i}/export", key: true));
         Add("ExportMemberData", "read of a real member", acknowledged, 1, (r, i) => Get($"api/admin/members/{Rich}/export", key: true));
+        Add("ListPrivacyRequests", "wrong key", unauthorised, 1, (r, i) => Get("api/admin/privacy-requests", key: r.Next(2) == 0 ? false : null));
+        Add("ListPrivacyRequests", "read", acknowledged, 1, (r, i) => Get("api/admin/privacy-requests", key: true));
+        Add("GetPrivacyRequestExport", "hostile request id", badPathId, 1, (r, i) => Get($"api/admin/privacy-requests/{Uri.EscapeDataString(Pick(r, HostileIds))}/export", key: true));
+        Add("GetPrivacyRequestExport", "wrong key", unauthorised, 1, (r, i) => Get("api/admin/privacy-requests/pr-none/export", key: r.Next(2) == 0 ? false : null));
+        Add("GetPrivacyRequestExport", "unknown request", [404], 1, (r, i) => Get($"api/admin/privacy-requests/pr-nobody-{i}/export", key: true));
         const string erase = "EraseMember";
         Add(erase, "hostile member id", badPathId, 1, (r, i) => Post($"api/admin/members/{Uri.EscapeDataString(Pick(r, HostileIds))}/erasure", Json(new { reason = "customer-request" })));
         Add(erase, "bad reason or body", refused, 2, (r, i) => Post($"api/admin/members/{Rich}/erasure", Pick(r, ["{", "[]", "null", "{}", "{\"reason\":\"Ada called\"}", "{\"reason\":5}", "{\"reason\":\"\"}"])));

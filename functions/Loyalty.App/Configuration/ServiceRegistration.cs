@@ -77,6 +77,8 @@ public static class ServiceRegistration
         services.AddSingleton<ErasureRows>();
         services.AddSingleton<MemberErasure>();
         services.AddSingleton<PrivacyHandlers>();
+        services.AddSingleton<PrivacyRequests>();
+        services.AddSingleton<ShopifyPrivacyJob>();
         services.AddSingleton<ProgramAudit>();
         return services;
     }

@@ -15,6 +15,7 @@ namespace Loyalty.App.Http;
 /// </summary>
 public sealed class WebhookHandlers(
     EventQueue queue,
+    PrivacyRequests privacy,
     DeliveryLog deliveries,
     IOptions<WebhookSecrets> secrets,
     IOptions<IntakeOptions> intakeOptions,
@@ -113,6 +114,11 @@ public sealed class WebhookHandlers(
                 await RecordAsync(result, routed, ct);
                 logger.LogInformation("Queued {Count} event(s) from {Source} routed by order: {EventIds}", routed.Count, source, routed.Select(e => e.EventId));
                 return Results.Json(new AcceptedView(routed.Select(e => e.EventId).ToList()), EventEnvelope.Json, statusCode: StatusCodes.Status202Accepted);
+            case IntakePrivacyRequest { Request: var privacyRequest }:
+                // Answered 200 only once the request row is written; a storage failure answers 500 and Shopify retries.
+                var recorded = await privacy.RecordAsync(privacyRequest, ct);
+                logger.LogInformation("Privacy request {RequestId} ({Topic}) from {Source} {Recorded}", privacyRequest.Id, privacyRequest.Topic, source, recorded ? "recorded" : "already recorded");
+                return Results.Json(new PrivacyRequestView(privacyRequest.Id, !recorded), EventEnvelope.Json, statusCode: StatusCodes.Status200OK);
             case IntakeIgnored ignored:
                 logger.LogInformation("Acknowledged a {Source} delivery without queueing: {Reason}", source, ignored.Reason);
                 return Results.Json(new IgnoredView(ignored.Reason), EventEnvelope.Json, statusCode: StatusCodes.Status200OK);
@@ -145,6 +151,9 @@ public sealed class WebhookHandlers(
 
     /// <summary>The answer to a queued delivery.</summary>
     public sealed record AcceptedView(IReadOnlyList<string> EventIds);
+
+    /// <summary>The answer to a privacy topic: the request recorded (<paramref name="Duplicate"/>: it was already).</summary>
+    public sealed record PrivacyRequestView(string PrivacyRequest, bool Duplicate);
 
     /// <summary>The answer to a delivery acknowledged without queueing.</summary>
     public sealed record IgnoredView(string Ignored);

@@ -44,6 +44,13 @@ public sealed record IntakeAcceptedByOrder(string Source, string OrderId, IReadO
     }
 }
 
+/// <summary>
+/// A Shopify privacy request (<c>customers/redact</c>, <c>customers/data_request</c>,
+/// <c>shop/redact</c>): record it durably, then answer 200; its work is done by the
+/// <c>ProcessPrivacyRequests</c> job. It holds ids only, never the e-mail or phone sent.
+/// </summary>
+public sealed record IntakePrivacyRequest(Storage.PrivacyRequest Request) : IntakeResult;
+
 /// <summary>Nothing to do (guest order, privacy topic, unpaid order, ping...); answer 200. <see cref="Reason"/> holds no personal data.</summary>
 public sealed record IntakeIgnored(string Reason) : IntakeResult;
 

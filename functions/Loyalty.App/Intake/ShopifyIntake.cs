@@ -117,7 +117,7 @@ public static partial class ShopifyIntake
 
         if (PrivacyTopics.Contains(topic))
         {
-            return new IntakeIgnored(IgnoreReasons.PrivacyTopic);
+            return Privacy(headers, root, topic, receivedAt);
         }
 
         if (topic is not ("orders/paid" or "orders/cancelled" or "refunds/create"))
@@ -172,6 +172,103 @@ public static partial class ShopifyIntake
         return webhookId is not null && result is IntakeAccepted or IntakeAcceptedByOrder
             ? result with { DeliveryKey = $"shopify:{shop}:webhook:{webhookId}" }
             : result;
+    }
+
+    /// <summary>Most orders one privacy request may list (the ids are kept on the request's row).</summary>
+    public const int MaxPrivacyOrders = 1000;
+
+    /// <summary>
+    /// A privacy topic in Shopify's published shape: <c>shop_domain</c> (else the shop header),
+    /// and for the customers topics <c>customer.id</c>, the orders (<c>orders_to_redact</c>,
+    /// <c>orders_requested</c>) and <c>data_request.id</c>. The e-mail and phone sent are not kept.
+    /// The request id comes from the shop and the webhook id, or the body when no id was sent,
+    /// so a retried delivery names the same request.
+    /// </summary>
+    private static IntakeResult Privacy(IReadOnlyDictionary<string, string> headers, JsonElement root, string topic, DateTimeOffset receivedAt)
+    {
+        if (!Header(headers, ShopDomainHeader, out var shopHeader, out var conflict) || !Header(headers, WebhookIdHeader, out var webhookId, out conflict))
+        {
+            return conflict;
+        }
+
+        if (webhookId is not null && (webhookId.Length > MaxWebhookIdLength || !Keys.IsValid(webhookId)))
+        {
+            return IntakeProblems.InvalidHeader(WebhookIdHeader, $"expected {Keys.Rule(MaxWebhookIdLength)} (Shopify sends a UUID).");
+        }
+
+        var fields = new FieldReader();
+        if (!fields.IsObject(root))
+        {
+            return fields.Rejection!;
+        }
+
+        var shop = (fields.Text(root, "shop_domain", "") ?? shopHeader)?.ToLowerInvariant();
+        if (fields.Failed)
+        {
+            return fields.Rejection!;
+        }
+
+        if (shop is null || !ShopDomain().IsMatch(shop))
+        {
+            fields.Fail("shop_domain", "expected the shop's domain such as name.myshopify.com.");
+            return fields.Rejection!;
+        }
+
+        string? customerId = null;
+        string? dataRequestId = null;
+        var orders = new List<string>();
+        if (topic == "shop/redact")
+        {
+            if (FieldReader.Has(root, "customer"))
+            {
+                fields.Fail("customer", "a customer request's body, not a shop's; it does not fit shop/redact.");
+                return fields.Rejection!;
+            }
+        }
+        else
+        {
+            fields.Object(root, "customer", "", required: true);
+            customerId = CustomerId(fields, root);
+            var list = topic == "customers/redact" ? "orders_to_redact" : "orders_requested";
+            if (root.TryGetProperty(list, out var ids) && ids.ValueKind != JsonValueKind.Null)
+            {
+                if (ids.ValueKind != JsonValueKind.Array || ids.GetArrayLength() > MaxPrivacyOrders)
+                {
+                    fields.Fail(list, $"expected an array of at most {MaxPrivacyOrders} order ids.");
+                }
+                else
+                {
+                    var n = 0;
+                    foreach (var id in ids.EnumerateArray())
+                    {
+                        var text = id.ValueKind == JsonValueKind.Number ? id.GetRawText() : id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+                        if (!Keys.IsValidOrderId(text))
+                        {
+                            fields.Fail($"{list}[{n}]", $"expected an order id: a whole number, or {Keys.OrderIdRule}.");
+                            break;
+                        }
+
+                        orders.Add(text!);
+                        n++;
+                    }
+                }
+            }
+
+            if (topic == "customers/data_request" && fields.Object(root, "data_request", "") is { } request)
+            {
+                dataRequestId = fields.Id(request, "id", "data_request");
+            }
+        }
+
+        if (fields.Failed)
+        {
+            return fields.Rejection!;
+        }
+
+        var origin = topic + "\n" + (webhookId is not null ? "webhook\n" + webhookId : root.GetRawText());
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(shop + "\n" + origin));
+        var requestId = "pr-" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
+        return new IntakePrivacyRequest(new Storage.PrivacyRequest(requestId, topic, shop, customerId, [.. orders.Distinct(StringComparer.Ordinal)], dataRequestId, receivedAt));
     }
 
     /// <summary>A refusal when an order topic carries a refund's body (a refund has <c>order_id</c> and <c>refund_line_items</c>).</summary>

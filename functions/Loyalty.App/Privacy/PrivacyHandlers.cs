@@ -15,8 +15,11 @@ namespace Loyalty.App.Privacy;
 /// redemptions, notes and messages, and the whole ledger).
 /// <c>POST /api/admin/members/{memberId}/erasure</c> <c>{ "reason" }</c>: erases the member's
 /// personal data (<see cref="MemberErasure"/>).
+/// <c>GET /api/admin/privacy-requests</c>: the shop's privacy requests and how far each is
+/// (<see cref="ShopifyPrivacyJob"/>); <c>GET /api/admin/privacy-requests/{requestId}/export</c>: the
+/// data prepared for a <c>customers/data_request</c>.
 /// </summary>
-public sealed class PrivacyHandlers(MemberStore store, MemberErasure erasure, IOptions<LoyaltyOptions> options, TimeProvider clock, ILogger<PrivacyHandlers> logger)
+public sealed class PrivacyHandlers(MemberStore store, MemberErasure erasure, PrivacyRequests requests, IOptions<LoyaltyOptions> options, TimeProvider clock, ILogger<PrivacyHandlers> logger)
 {
     /// <summary>The erasure: 200 with the rows rewritten (again: 200, nothing more to do), 404 for no such member.</summary>
     public async Task<IResult> EraseAsync(HttpRequest request, string memberId, CancellationToken ct)
@@ -70,47 +73,67 @@ public sealed class PrivacyHandlers(MemberStore store, MemberErasure erasure, IO
             return Problems.MemberNotFound();
         }
 
-        var orders = store.GetOrdersAsync(memberId, ct);
-        var redemptions = store.GetRedemptionsAsync(memberId, ct);
-        var notes = store.GetNotesAsync(memberId, ct);
-        var messages = store.GetMessagesAsync(memberId, ct);
-        var ledger = store.GetLedgerAsync(memberId, ct);
-        await Task.WhenAll(orders, redemptions, notes, messages, ledger);
-        var all = await notes;
-        var export = new MemberData(
-            memberId,
-            clock.GetUtcNow(),
-            state.Profile,
-            state,
-            await orders,
-            await ledger,
-            await redemptions,
-            [.. (await ledger).Where(e => e.Kind == LedgerKinds.BenefitUsed)],
-            [.. all.Where(n => n.Kind == "feedback")],
-            [.. all.Where(n => n.Kind != "feedback")],
-            await messages);
+        var export = await MemberDataReader.BuildAsync(store, state, clock.GetUtcNow(), ct);
         logger.LogInformation("Member data of {MemberId} exported", memberId);
         request.HttpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"member-{memberId}.json\"";
         return Results.Json(export, EventEnvelope.Json);
     }
 
+    /// <summary>Every privacy request, newest first.</summary>
+    public async Task<IResult> ListRequestsAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (AdminKey.Refuse(request, options.Value, logger) is { } refused)
+        {
+            return refused;
+        }
+
+        var all = await requests.ListAsync(ct);
+        return Results.Json(new { requests = all.Select(r => new PrivacyRequestView(r, r.HasExport ? $"/api/admin/privacy-requests/{r.Id}/export" : null)) }, EventEnvelope.Json);
+    }
+
+    /// <summary>
+    /// The data prepared for a data request: 404 for no such request or a request of another
+    /// topic, 409 <c>export-not-ready</c> while it is queued.
+    /// </summary>
+    public async Task<IResult> GetRequestExportAsync(HttpRequest request, string requestId, CancellationToken ct)
+    {
+        if (AdminKey.Refuse(request, options.Value, logger) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!Keys.IsValid(requestId))
+        {
+            return Problems.InvalidId("requestId");
+        }
+
+        var found = await requests.GetAsync(requestId, ct);
+        if (found is null || found.Topic != "customers/data_request")
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "privacy-request-not-found", "There is no such data request.", "No customers/data_request was received with this id.", "requestId");
+        }
+
+        if (!found.HasExport)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "export-not-ready", "The export is not ready yet.", "The request is queued; the ProcessPrivacyRequests job prepares it (every minute).", "requestId");
+        }
+
+        var members = new System.Text.Json.Nodes.JsonArray();
+        foreach (var text in await requests.GetExportAsync(requestId, ct))
+        {
+            members.Add(System.Text.Json.Nodes.JsonNode.Parse(text));
+        }
+
+        logger.LogInformation("Data prepared for privacy request {RequestId} downloaded", requestId);
+        request.HttpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"data-request-{requestId}.json\"";
+        return Results.Json(new { requestId, found.DataRequestId, found.ShopDomain, found.CustomerId, found.CompletedAt, members }, EventEnvelope.Json);
+    }
+
+    /// <summary>A privacy request as listed, with where its export is when it has one.</summary>
+    public sealed record PrivacyRequestView(PrivacyRequest Request, string? ExportUrl);
+
     private sealed record ErasureRequest(string? Reason);
 
     /// <summary>What an erasure answers: <paramref name="AlreadyErased"/> when an earlier request erased the state.</summary>
     public sealed record ErasureView(string MemberId, bool Erased, bool AlreadyErased, int RowsChanged);
-
-    /// <summary>One member's data: who they are, their standing, and every record kept beside them.</summary>
-    /// <param name="Benefits">Each benefit use (the ledger's <c>benefit_used</c> entries); the uses of the current periods are in the state.</param>
-    public sealed record MemberData(
-        string MemberId,
-        DateTimeOffset ExportedAt,
-        MemberProfile Profile,
-        MemberState State,
-        IReadOnlyList<OrderRecord> Orders,
-        IReadOnlyList<LedgerEntry> Ledger,
-        IReadOnlyList<RedemptionRecord> Redemptions,
-        IReadOnlyList<LedgerEntry> Benefits,
-        IReadOnlyList<MemberNote> Feedback,
-        IReadOnlyList<MemberNote> ServiceRecords,
-        IReadOnlyList<OutboxMessage> Messages);
 }

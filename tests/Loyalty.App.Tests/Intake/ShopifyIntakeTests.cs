@@ -231,16 +231,40 @@ public sealed class ShopifyIntakeTests
             cancelled);
     }
 
-    [Theory]
-    [InlineData("customers/redact")]
-    [InlineData("customers/data_request")]
-    [InlineData("shop/redact")]
-    public void Privacy_topics_are_acknowledged_even_without_a_shop_header(string topic)
+    [Fact]
+    public void Customers_redact_becomes_a_privacy_request_with_ids_only_even_without_a_shop_header()
     {
-        var body = Utf8("{\"shop_id\":954889,\"shop_domain\":\"northwind-knits.myshopify.com\",\"customer\":{\"id\":191167,\"email\":\"john@example.com\"},\"orders_to_redact\":[299938,280263]}");
+        var body = Utf8("{\"shop_id\":954889,\"shop_domain\":\"northwind-knits.myshopify.com\",\"customer\":{\"id\":191167,\"email\":\"john@example.com\",\"phone\":\"555-625-1199\"},\"orders_to_redact\":[299938,280263,220458]}");
 
-        Assert.Equal(new IntakeIgnored(IgnoreReasons.PrivacyTopic), Shopify(body, topic, shop: null));
+        var request = Assert.IsType<IntakePrivacyRequest>(Shopify(body, "customers/redact", shop: null)).Request;
+
+        Assert.Equal(("customers/redact", "northwind-knits.myshopify.com", "191167"), (request.Topic, request.ShopDomain, request.CustomerId));
+        Assert.Equal(["299938", "280263", "220458"], request.OrderIds);
+        Assert.Matches("^pr-[0-9a-f]{32}$", request.Id);
+        Assert.DoesNotContain("john", System.Text.Json.JsonSerializer.Serialize(request), StringComparison.Ordinal);
+        Assert.Equal(request.Id, Assert.IsType<IntakePrivacyRequest>(Shopify(body, "customers/redact", shop: null)).Request.Id);
     }
+
+    [Fact]
+    public void Data_request_keeps_the_orders_requested_and_the_data_request_id_and_shop_redact_needs_only_the_shop()
+    {
+        var data = Utf8("{\"shop_id\":954889,\"shop_domain\":\"northwind-knits.myshopify.com\",\"orders_requested\":[299938],\"customer\":{\"id\":191167,\"email\":\"john@example.com\"},\"data_request\":{\"id\":9999}}");
+        var request = Assert.IsType<IntakePrivacyRequest>(Shopify(data, "customers/data_request")).Request;
+        Assert.Equal(("9999", "191167"), (request.DataRequestId, request.CustomerId));
+        Assert.Equal(["299938"], request.OrderIds);
+
+        var shop = Assert.IsType<IntakePrivacyRequest>(Shopify(Utf8("{\"shop_id\":954889,\"shop_domain\":\"northwind-knits.myshopify.com\"}"), "shop/redact")).Request;
+        Assert.Equal(("shop/redact", null), (shop.Topic, shop.CustomerId));
+        Assert.NotEqual(request.Id, shop.Id);
+    }
+
+    [Theory]
+    [InlineData("customers/redact", "{\"shop_domain\":\"northwind-knits.myshopify.com\",\"orders_to_redact\":[1]}", "customer")]
+    [InlineData("customers/redact", "{\"shop_domain\":\"northwind-knits.myshopify.com\",\"customer\":{\"id\":1},\"orders_to_redact\":[\"a/b\"]}", "orders_to_redact[0]")]
+    [InlineData("shop/redact", "{\"shop_domain\":\"northwind-knits.myshopify.com\",\"customer\":{\"id\":1}}", "customer")]
+    [InlineData("shop/redact", "{\"shop_domain\":\"evil.example.com\"}", "shop_domain")]
+    public void Privacy_body_of_the_wrong_shape_is_refused(string topic, string body, string field) =>
+        Rejected(Shopify(Utf8(body), topic), 400, ProblemTypes.InvalidField, field);
 
     [Theory]
     [InlineData("products/create")]
