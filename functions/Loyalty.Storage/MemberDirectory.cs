@@ -57,6 +57,29 @@ public sealed record DirectoryEntry
     /// <summary>When the member joined.</summary>
     public DateTimeOffset EnrolledAt { get; init; }
 
+    /// <summary>Spend and orders per month inside the tier window (the member's qualifying months), for the segments' frequency and monetary scores.</summary>
+    public IReadOnlyList<MonthFigures> Window { get; init; } = [];
+
+    /// <summary>
+    /// What the segment scoring needs of this entry as of <paramref name="today"/>: orders and
+    /// spend summed over the months of the program's window, lifetime orders and spend, and the
+    /// program-local days of the last purchase and of joining.
+    /// </summary>
+    public SegmentInput ToSegmentInput(LoyaltyProgram program, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var current = MonthFigures.IndexOf(today);
+        var inWindow = Window.Where(m => m.Index > current - program.TierRules.WindowMonths && m.Index <= current).ToList();
+        return new SegmentInput(
+            MemberId,
+            program.LocalDate(EnrolledAt),
+            LastPurchaseAt is { } last ? program.LocalDate(last) : null,
+            inWindow.Sum(m => m.Orders),
+            inWindow.Sum(m => m.Spend),
+            Orders,
+            Spend);
+    }
+
     /// <summary>Points in lots expiring on or before <paramref name="day"/>.</summary>
     public long ExpiringBy(DateOnly day) => Lots.Where(l => l.ExpiresOn <= day).Sum(l => l.Points);
 
@@ -73,7 +96,7 @@ public sealed record DirectoryEntry
         }
 
         var (a, b) = (From(before), From(after));
-        return a.Lots.SequenceEqual(b.Lots) && a with { Version = b.Version, Lots = b.Lots } == b;
+        return a.Lots.SequenceEqual(b.Lots) && a.Window.SequenceEqual(b.Window) && a with { Version = b.Version, Lots = b.Lots, Window = b.Window } == b;
     }
 
     /// <summary>The directory entry of a member state.</summary>
@@ -98,6 +121,7 @@ public sealed record DirectoryEntry
             Satisfaction = state.LastSatisfaction,
             Nps = state.LastNps,
             EnrolledAt = state.EnrolledAt,
+            Window = state.Qualifying,
         };
     }
 }

@@ -80,5 +80,26 @@ public sealed class MemberDirectoryTests(AzuriteFixture fixture) : IClassFixture
         Assert.False(DirectoryEntry.ListsAlike(before, before with { TierId = "silver" }));
         Assert.False(DirectoryEntry.ListsAlike(before, before with { Profile = before.Profile with { Phone = "+1 555 0100" } }));
         Assert.False(DirectoryEntry.ListsAlike(before, before with { LastNps = 9 }));
+        Assert.True(DirectoryEntry.ListsAlike(before, before with { Version = 5, Qualifying = [.. before.Qualifying] }));
+        Assert.False(DirectoryEntry.ListsAlike(before, before with { Qualifying = [new MonthFigures(2026, 11, 10m, 10, 1)] }));
+    }
+
+    [Fact]
+    public void The_segment_input_sums_only_the_months_inside_the_programs_window()
+    {
+        var program = LoyaltyProgram.Demo with { TierRules = LoyaltyProgram.Demo.TierRules with { WindowMonths = 3 } };
+        var state = Given.RichState("m-1", version: 4) with
+        {
+            Qualifying = [new MonthFigures(2026, 8, 500m, 500, 5), new MonthFigures(2026, 9, 100m, 100, 1), new MonthFigures(2026, 11, 40m, 40, 2)],
+            PaidOrders = 9,
+            LifetimeSpend = 700m,
+        };
+
+        // As of December the 3-month window is October to December: September and August have left it.
+        var input = DirectoryEntry.From(state).ToSegmentInput(program, new DateOnly(2026, 12, 15));
+        Assert.Equal((2, 40m, 9, 700m), (input.WindowOrders, input.WindowSpend, input.LifetimeOrders, input.LifetimeSpend));
+
+        var november = DirectoryEntry.From(state).ToSegmentInput(program, new DateOnly(2026, 11, 1));
+        Assert.Equal((3, 140m), (november.WindowOrders, november.WindowSpend));
     }
 }
