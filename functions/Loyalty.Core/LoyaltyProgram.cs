@@ -170,6 +170,9 @@ public sealed record LoyaltyProgram
     /// <summary>What one point is worth in the program's currency (the reports' liability in money).</summary>
     public decimal PointValue { get; init; } = 0.01m;
 
+    /// <summary>Behaviour thresholds and the lifetime-value horizon of the segments (<see cref="Segmentation"/>).</summary>
+    public SegmentRules Segments { get; init; } = new();
+
     /// <summary>The program that the demo and the local run use.</summary>
     public static LoyaltyProgram Demo { get; } = new()
     {
@@ -263,6 +266,11 @@ public sealed record LoyaltyProgram
         if (PointValue is < 0 or > 1_000)
         {
             errors.Add("PointValue: must be between 0 and 1000 (currency units per point).");
+        }
+
+        if (Segments is not { AtRiskDays: >= 1 } s || s.LapsedDays <= s.AtRiskDays || s.LapsedDays > 3660 || s.LifetimeYears is <= 0 or > 50)
+        {
+            errors.Add("Segments: AtRiskDays at least 1, LapsedDays above it and at most 3660, LifetimeYears above 0 and at most 50.");
         }
 
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone ?? string.Empty, out _))

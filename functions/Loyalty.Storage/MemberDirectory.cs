@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Loyalty.Core;
 
@@ -57,6 +58,33 @@ public sealed record DirectoryEntry
     /// <summary>When the member joined.</summary>
     public DateTimeOffset EnrolledAt { get; init; }
 
+    /// <summary>The segment the segment job last wrote onto the row (its own column, not part of <c>Data</c>), or null before its first run.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public MemberSegment? Segment { get; init; }
+
+    /// <summary>Spend and orders per month inside the tier window (the member's qualifying months), for the segments' frequency and monetary scores.</summary>
+    public IReadOnlyList<MonthFigures> Window { get; init; } = [];
+
+    /// <summary>
+    /// What the segment scoring needs of this entry as of <paramref name="today"/>: orders and
+    /// spend summed over the months of the program's window, lifetime orders and spend, and the
+    /// program-local days of the last purchase and of joining.
+    /// </summary>
+    public SegmentInput ToSegmentInput(LoyaltyProgram program, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var current = MonthFigures.IndexOf(today);
+        var inWindow = Window.Where(m => m.Index > current - program.TierRules.WindowMonths && m.Index <= current).ToList();
+        return new SegmentInput(
+            MemberId,
+            program.LocalDate(EnrolledAt),
+            LastPurchaseAt is { } last ? program.LocalDate(last) : null,
+            inWindow.Sum(m => m.Orders),
+            inWindow.Sum(m => m.Spend),
+            Orders,
+            Spend);
+    }
+
     /// <summary>Points in lots expiring on or before <paramref name="day"/>.</summary>
     public long ExpiringBy(DateOnly day) => Lots.Where(l => l.ExpiresOn <= day).Sum(l => l.Points);
 
@@ -73,7 +101,7 @@ public sealed record DirectoryEntry
         }
 
         var (a, b) = (From(before), From(after));
-        return a.Lots.SequenceEqual(b.Lots) && a with { Version = b.Version, Lots = b.Lots } == b;
+        return a.Lots.SequenceEqual(b.Lots) && a.Window.SequenceEqual(b.Window) && a with { Version = b.Version, Lots = b.Lots, Window = b.Window } == b;
     }
 
     /// <summary>The directory entry of a member state.</summary>
@@ -98,6 +126,7 @@ public sealed record DirectoryEntry
             Satisfaction = state.LastSatisfaction,
             Nps = state.LastNps,
             EnrolledAt = state.EnrolledAt,
+            Window = state.Qualifying,
         };
     }
 }
@@ -120,6 +149,8 @@ public sealed class MemberDirectory
     private const string MemberPrefix = "m|";
     private const string MemberPrefixEnd = "m}";
     private const int MaxAttempts = 10;
+    private const string SegmentColumn = "Segment";
+    private const int BatchSize = 100;
 
     private readonly TableClient _table;
     private readonly byte[]? _key;
@@ -146,13 +177,19 @@ public sealed class MemberDirectory
         Require(state.MemberId);
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, MemberKey(state.MemberId), ["Version", "EmailHash", "PhoneHash"], ct).ConfigureAwait(false);
+            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, MemberKey(state.MemberId), ["Version", "EmailHash", "PhoneHash", SegmentColumn], ct).ConfigureAwait(false);
             var row = existing.HasValue ? existing.Value : null;
             var newer = row is null || (row.GetInt64("Version") ?? -1) < state.Version;
             var actions = new List<TableTransactionAction>();
             if (newer)
             {
                 var entity = Row(state);
+                if (row?.GetString(SegmentColumn) is { } segment)
+                {
+                    // The segment job's column outlives the member's own writes until its next run.
+                    entity[SegmentColumn] = segment;
+                }
+
                 actions.Add(row is null
                     ? new TableTransactionAction(TableTransactionActionType.Add, entity)
                     : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, row.ETag));
@@ -190,7 +227,7 @@ public sealed class MemberDirectory
             return null;
         }
 
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, MemberKey(memberId), ["Data"], ct).ConfigureAwait(false);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, MemberKey(memberId), ["Data", SegmentColumn], ct).ConfigureAwait(false);
         return row.HasValue ? Read(row.Value!) : null;
     }
 
@@ -252,12 +289,46 @@ public sealed class MemberDirectory
         }
 
         var entries = new List<DirectoryEntry>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(query, select: ["Data"], cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var row in _table.QueryAsync<TableEntity>(query, select: ["Data", SegmentColumn], cancellationToken: ct).ConfigureAwait(false))
         {
             entries.Add(Read(row));
         }
 
         return entries;
+    }
+
+    /// <summary>
+    /// Writes each member's segment (JSON, column <c>Segment</c>) onto its directory row with a
+    /// merge, so the member's own columns stay as they are: transactions of up to 100 rows of the
+    /// one partition, so n members cost ⌈n / 100⌉ requests. A row gone since it was read is skipped.
+    /// Returns the rows written.
+    /// </summary>
+    public async Task<int> WriteSegmentsAsync(IReadOnlyList<(string MemberId, MemberSegment Segment)> segments, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        var written = 0;
+        foreach (var chunk in segments.Chunk(BatchSize))
+        {
+            var actions = chunk.Select(s => new TableTransactionAction(
+                TableTransactionActionType.UpdateMerge,
+                new TableEntity(Partition, MemberKey(s.MemberId)) { [SegmentColumn] = JsonSerializer.Serialize(s.Segment, EventEnvelope.Json) },
+                ETag.All)).ToList();
+            while (actions.Count > 0)
+            {
+                try
+                {
+                    await _table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+                    written += actions.Count;
+                    break;
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status == 404 && ex.FailedTransactionActionIndex is { } failed)
+                {
+                    actions.RemoveAt(failed);
+                }
+            }
+        }
+
+        return written;
     }
 
     /// <summary>
@@ -325,9 +396,14 @@ public sealed class MemberDirectory
     private static TableEntity Lookup(string hash, string memberId) =>
         new(Partition, hash + "|" + memberId) { ["MemberId"] = memberId };
 
-    private static DirectoryEntry Read(TableEntity row) =>
-        JsonSerializer.Deserialize<DirectoryEntry>(row.GetString("Data") ?? "null", EventEnvelope.Json)
+    private static DirectoryEntry Read(TableEntity row)
+    {
+        var entry = JsonSerializer.Deserialize<DirectoryEntry>(row.GetString("Data") ?? "null", EventEnvelope.Json)
             ?? throw new InvalidDataException("A directory row has no Data.");
+        return row.GetString(SegmentColumn) is { } segment
+            ? entry with { Segment = JsonSerializer.Deserialize<MemberSegment>(segment, EventEnvelope.Json) }
+            : entry;
+    }
 
     private static string MemberKey(string memberId) => MemberPrefix + memberId;
 

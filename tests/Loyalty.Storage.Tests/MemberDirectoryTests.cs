@@ -69,6 +69,37 @@ public sealed class MemberDirectoryTests(AzuriteFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_written_segment_is_read_with_the_row_and_outlives_the_members_next_commit()
+    {
+        var clients = await fixture.NewClientsAsync();
+        var directory = new MemberDirectory(clients, Key);
+        var ids = Enumerable.Range(0, 130).Select(_ => Given.MemberId()).ToList();
+        foreach (var id in ids.Take(129))
+        {
+            await directory.RecordAsync(Given.RichState(id, version: 2), null, Ct);
+        }
+
+        var segment = new MemberSegment(5, 4, 3, Segmentation.Medium, Segmentation.AtRisk, 123.45m);
+
+        // 130 rows in two transactions (100 + 30); the one member without a row is skipped, not created.
+        var written = await directory.WriteSegmentsAsync([.. ids.Select(id => (id, segment))], Ct);
+        Assert.Equal(129, written);
+        Assert.Null(await directory.GetAsync(ids[129], Ct));
+
+        var first = (await directory.GetAsync(ids[0], Ct))!;
+        Assert.Equal(segment, first.Segment);
+        Assert.Equal(Given.RichState(ids[0], version: 2).Balance, first.Balance);
+
+        // The member's own newer write replaces its columns and keeps the segment.
+        var v3 = Given.RichState(ids[0], version: 3) with { Lots = [] };
+        await directory.RecordAsync(v3, null, Ct);
+        var after = (await directory.GetAsync(ids[0], Ct))!;
+        Assert.NotEqual(first.Balance, v3.Balance);
+        Assert.Equal((3L, v3.Balance, segment), (after.Version, after.Balance, after.Segment));
+        Assert.All((await directory.ListAsync(new DirectoryFilter(), Ct)).Where(e => ids.Contains(e.MemberId)), e => Assert.Equal(segment, e.Segment));
+    }
+
+    [Fact]
     public void A_change_the_list_does_not_show_leaves_the_directory_alone_and_any_listed_change_does_not()
     {
         var before = Given.RichState("m-1", version: 4);
@@ -80,5 +111,26 @@ public sealed class MemberDirectoryTests(AzuriteFixture fixture) : IClassFixture
         Assert.False(DirectoryEntry.ListsAlike(before, before with { TierId = "silver" }));
         Assert.False(DirectoryEntry.ListsAlike(before, before with { Profile = before.Profile with { Phone = "+1 555 0100" } }));
         Assert.False(DirectoryEntry.ListsAlike(before, before with { LastNps = 9 }));
+        Assert.True(DirectoryEntry.ListsAlike(before, before with { Version = 5, Qualifying = [.. before.Qualifying] }));
+        Assert.False(DirectoryEntry.ListsAlike(before, before with { Qualifying = [new MonthFigures(2026, 11, 10m, 10, 1)] }));
+    }
+
+    [Fact]
+    public void The_segment_input_sums_only_the_months_inside_the_programs_window()
+    {
+        var program = LoyaltyProgram.Demo with { TierRules = LoyaltyProgram.Demo.TierRules with { WindowMonths = 3 } };
+        var state = Given.RichState("m-1", version: 4) with
+        {
+            Qualifying = [new MonthFigures(2026, 8, 500m, 500, 5), new MonthFigures(2026, 9, 100m, 100, 1), new MonthFigures(2026, 11, 40m, 40, 2)],
+            PaidOrders = 9,
+            LifetimeSpend = 700m,
+        };
+
+        // As of December the 3-month window is October to December: September and August have left it.
+        var input = DirectoryEntry.From(state).ToSegmentInput(program, new DateOnly(2026, 12, 15));
+        Assert.Equal((2, 40m, 9, 700m), (input.WindowOrders, input.WindowSpend, input.LifetimeOrders, input.LifetimeSpend));
+
+        var november = DirectoryEntry.From(state).ToSegmentInput(program, new DateOnly(2026, 11, 1));
+        Assert.Equal((3, 140m), (november.WindowOrders, november.WindowSpend));
     }
 }

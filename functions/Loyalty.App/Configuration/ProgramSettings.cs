@@ -74,6 +74,10 @@ public static class ProgramSettings
             MaxPointsPerEvent = dto.MaxPointsPerEvent ?? demo.MaxPointsPerEvent,
             MaxPointsPerMemberPerDay = dto.MaxPointsPerMemberPerDay ?? demo.MaxPointsPerMemberPerDay,
             PointValue = dto.PointValue ?? demo.PointValue,
+            Segments = new SegmentRules(
+                dto.Segments?.AtRiskDays ?? demo.Segments.AtRiskDays,
+                dto.Segments?.LapsedDays ?? demo.Segments.LapsedDays,
+                dto.Segments?.LifetimeYears ?? demo.Segments.LifetimeYears),
         };
     }
 
@@ -115,6 +119,8 @@ public static class ProgramSettings
 
         public decimal? PointValue { get; set; }
 
+        public SegmentsDto? Segments { get; set; }
+
         public List<RewardDto>? Rewards { get; set; }
 
         public List<TierDto>? Tiers { get; set; }
@@ -136,6 +142,15 @@ public static class ProgramSettings
         public long? FriendBonus { get; set; }
 
         public List<PromotionDto>? Promotions { get; set; }
+    }
+
+    private sealed class SegmentsDto
+    {
+        public int? AtRiskDays { get; set; }
+
+        public int? LapsedDays { get; set; }
+
+        public decimal? LifetimeYears { get; set; }
     }
 
     private sealed class TierDto
