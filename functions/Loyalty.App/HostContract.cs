@@ -111,5 +111,6 @@ public static class HostContract
         new(DiscountDispatcher.Job, "CreateDiscountsSchedule", "30 * * * * *"),
         new(ReportHandlers.RollUpJob, "RollUpReportsSchedule", "0 50 * * * *"),
         new(Privacy.ShopifyPrivacyJob.Job, "ProcessPrivacyRequestsSchedule", "40 * * * * *"),
+        new(Segments.SegmentJob.Job, "SegmentMembersSchedule", "0 55 3 * * *"),
     ];
 }

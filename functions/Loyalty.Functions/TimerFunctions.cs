@@ -48,4 +48,8 @@ public sealed class TimerFunctions(JobHandlers jobs)
     [Function(Loyalty.App.Privacy.ShopifyPrivacyJob.Job)]
     public Task ProcessPrivacyRequests([TimerTrigger("%ProcessPrivacyRequestsSchedule%")] TimerInfo timer, CancellationToken ct) =>
         jobs.RunScheduledAsync(Loyalty.App.Privacy.ShopifyPrivacyJob.Job, ct);
+
+    [Function(Loyalty.App.Segments.SegmentJob.Job)]
+    public Task SegmentMembers([TimerTrigger("%SegmentMembersSchedule%")] TimerInfo timer, CancellationToken ct) =>
+        jobs.RunScheduledAsync(Loyalty.App.Segments.SegmentJob.Job, ct);
 }

@@ -100,8 +100,15 @@ public sealed record DirectoryEntry
             return false;
         }
 
-        var (a, b) = (From(before), From(after));
-        return a.Lots.SequenceEqual(b.Lots) && a.Window.SequenceEqual(b.Window) && a with { Version = b.Version, Lots = b.Lots, Window = b.Window } == b;
+        return From(before).ListsAs(From(after));
+    }
+
+    /// <summary>Whether this entry lists the member as <paramref name="other"/> does: every figure but the version and the segment (which the segment job writes).</summary>
+    public bool ListsAs(DirectoryEntry other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Lots.SequenceEqual(other.Lots) && Window.SequenceEqual(other.Window)
+            && this with { Version = other.Version, Lots = other.Lots, Window = other.Window, Segment = other.Segment } == other;
     }
 
     /// <summary>The directory entry of a member state.</summary>

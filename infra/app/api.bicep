@@ -169,6 +169,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     DispatchMessagesSchedule: '0 * * * * *'
     CreateDiscountsSchedule: '30 * * * * *'
     RollUpReportsSchedule: '0 50 * * * *'
+    SegmentMembersSchedule: '0 55 3 * * *'
     ProcessPrivacyRequestsSchedule: '40 * * * * *'
 
     // Secrets, as Key Vault references only; every one exists in the vault (core/keyvault.bicep),

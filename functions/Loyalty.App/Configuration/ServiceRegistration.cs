@@ -79,6 +79,7 @@ public static class ServiceRegistration
         services.AddSingleton<PrivacyHandlers>();
         services.AddSingleton<PrivacyRequests>();
         services.AddSingleton<ShopifyPrivacyJob>();
+        services.AddSingleton<Segments.SegmentJob>();
         services.AddSingleton<ProgramAudit>();
         return services;
     }

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Loyalty.App.Http;
 
 /// <summary><c>POST /api/admin/jobs/{job}/runs</c>: runs a timer job now, as its timer would (admin key).</summary>
-public sealed class JobHandlers(ScheduledJobs jobs, MessageDispatcher dispatcher, DiscountDispatcher discounts, ReportHandlers reports, Privacy.ShopifyPrivacyJob privacy, IOptions<LoyaltyOptions> options, TimeProvider clock, ILogger<JobHandlers> logger)
+public sealed class JobHandlers(ScheduledJobs jobs, MessageDispatcher dispatcher, DiscountDispatcher discounts, ReportHandlers reports, Privacy.ShopifyPrivacyJob privacy, Segments.SegmentJob segments, IOptions<LoyaltyOptions> options, TimeProvider clock, ILogger<JobHandlers> logger)
 {
     /// <summary>Runs <paramref name="job"/> as of now and answers with the days it finished and the events it queued.</summary>
     public async Task<IResult> RunAsync(HttpRequest request, string job, CancellationToken ct)
@@ -41,9 +41,14 @@ public sealed class JobHandlers(ScheduledJobs jobs, MessageDispatcher dispatcher
             return Results.Json(await privacy.RunAsync(ct), EventEnvelope.Json);
         }
 
+        if (job == Segments.SegmentJob.Job)
+        {
+            return Results.Json(await segments.RunAsync(ct), EventEnvelope.Json);
+        }
+
         if (!ScheduledJobs.Names.Contains(job))
         {
-            return Problems.Create(StatusCodes.Status404NotFound, "unknown-job", "There is no such job.", $"The jobs are {string.Join(", ", ScheduledJobs.Names.Append(MessageDispatcher.Job).Append(DiscountDispatcher.Job).Append(ReportHandlers.RollUpJob).Append(Privacy.ShopifyPrivacyJob.Job))}.", "job");
+            return Problems.Create(StatusCodes.Status404NotFound, "unknown-job", "There is no such job.", $"The jobs are {string.Join(", ", ScheduledJobs.Names.Append(MessageDispatcher.Job).Append(DiscountDispatcher.Job).Append(ReportHandlers.RollUpJob).Append(Privacy.ShopifyPrivacyJob.Job).Append(Segments.SegmentJob.Job))}.", "job");
         }
 
         var run = await jobs.RunAsync(job, clock.GetUtcNow(), ct);
@@ -69,6 +74,12 @@ public sealed class JobHandlers(ScheduledJobs jobs, MessageDispatcher dispatcher
         {
             var done = await privacy.RunAsync(ct);
             return new JobRun(job, done.At, [], 0);
+        }
+
+        if (job == Segments.SegmentJob.Job)
+        {
+            var scored = await segments.RunAsync(ct);
+            return new JobRun(job, clock.GetUtcNow(), [scored.Today], 0);
         }
 
         if (job != MessageDispatcher.Job)

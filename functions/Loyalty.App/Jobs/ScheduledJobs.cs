@@ -45,6 +45,9 @@ public sealed class ScheduledJobs(ScheduleIndex index, EventQueue queue, Loyalty
     /// <summary>Works through the shop's privacy requests (not a day job: see <see cref="Privacy.ShopifyPrivacyJob"/>).</summary>
     public const string ProcessPrivacyRequests = Privacy.ShopifyPrivacyJob.Job;
 
+    /// <summary>Recomputes every member's segment from the directory (not a day job: see <see cref="Segments.SegmentJob"/>).</summary>
+    public const string SegmentMembers = Segments.SegmentJob.Job;
+
     /// <summary>Days a job catches up at most after a gap (and looks back on its very first run).</summary>
     public const int MaxCatchUpDays = 62;
 
@@ -52,7 +55,7 @@ public sealed class ScheduledJobs(ScheduleIndex index, EventQueue queue, Loyalty
     public const int FirstRunLookbackDays = 7;
 
     /// <summary>The job names (the timers of <see cref="HostContract"/>).</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. HostContract.Timers.Select(t => t.Name).Where(n => n is not (DispatchMessages or CreateDiscounts or RollUpReports or ProcessPrivacyRequests))];
+    public static IReadOnlyList<string> Names { get; } = [.. HostContract.Timers.Select(t => t.Name).Where(n => n is not (DispatchMessages or CreateDiscounts or RollUpReports or ProcessPrivacyRequests or SegmentMembers))];
 
     /// <summary>Runs <paramref name="job"/> as of <paramref name="at"/>.</summary>
     public async Task<JobRun> RunAsync(string job, DateTimeOffset at, CancellationToken ct)

@@ -31,7 +31,7 @@ public sealed class ProgramAudit(StorageClients clients, MemberDirectory directo
             {
                 problems.Add($"{state.MemberId}: no directory row");
             }
-            else if (entry with { Version = state.Version } != DirectoryEntry.From(state) with { Lots = entry.Lots } || !entry.Lots.SequenceEqual(state.Lots))
+            else if (!entry.ListsAs(DirectoryEntry.From(state)))
             {
                 problems.Add($"{state.MemberId}: directory row at version {entry.Version} (balance {entry.Balance}) differs from the member at version {state.Version} (balance {state.Balance})");
             }

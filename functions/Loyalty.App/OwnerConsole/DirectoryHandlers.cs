@@ -158,7 +158,8 @@ public sealed class DirectoryHandlers(
             e.Orders,
             e.Satisfaction,
             e.Nps,
-            e.EnrolledAt);
+            e.EnrolledAt,
+            e.Segment);
     }
 
     private static List<MemberRow> Sort(List<MemberRow> rows, string sort, bool descending)
@@ -179,7 +180,7 @@ public sealed class DirectoryHandlers(
     {
         ArgumentNullException.ThrowIfNull(rows);
         var text = new StringBuilder();
-        text.Append("memberId,firstName,lastName,email,phone,tier,balance,pending,expiring30Days,lastPurchaseAt,spend,orders,satisfaction,nps,memberSince\r\n");
+        text.Append("memberId,firstName,lastName,email,phone,tier,balance,pending,expiring30Days,lastPurchaseAt,spend,orders,satisfaction,nps,memberSince,value,behaviour,rfm,lifetimeValue\r\n");
         foreach (var r in rows)
         {
             string[] cells =
@@ -190,6 +191,9 @@ public sealed class DirectoryHandlers(
                 r.Spend.ToString("0.00", CultureInfo.InvariantCulture), Num(r.Orders),
                 r.Satisfaction is { } s ? Num(s) : string.Empty, r.Nps is { } n ? Num(n) : string.Empty,
                 r.EnrolledAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                r.Segment?.Value ?? string.Empty, r.Segment?.Behaviour ?? string.Empty,
+                r.Segment is { } g ? $"{g.Recency}{g.Frequency}{g.Monetary}" : string.Empty,
+                r.Segment?.LifetimeValue.ToString("0.00", CultureInfo.InvariantCulture) ?? string.Empty,
             ];
             text.Append(string.Join(',', cells)).Append("\r\n");
         }
@@ -229,7 +233,8 @@ public sealed class DirectoryHandlers(
         int Orders,
         int? Satisfaction,
         int? Nps,
-        DateTimeOffset EnrolledAt)
+        DateTimeOffset EnrolledAt,
+        MemberSegment? Segment)
     {
         /// <summary>First and last name, or the member id when there is neither.</summary>
         public string DisplayName => $"{FirstName} {LastName}".Trim() is { Length: > 0 } name ? name : MemberId;
@@ -242,6 +247,8 @@ public sealed class DirectoryHandlers(
     private sealed record ListQuery(
         string? Text,
         string? TierId,
+        string? Value,
+        string? Behaviour,
         long? MinBalance,
         long? MaxBalance,
         int? ExpiringWithinDays,
@@ -255,6 +262,8 @@ public sealed class DirectoryHandlers(
     {
         public bool Keeps(MemberRow r) =>
             (TierId is null || r.TierId == TierId)
+            && (Value is null || r.Segment?.Value == Value)
+            && (Behaviour is null || r.Segment?.Behaviour == Behaviour)
             && (MinBalance is null || r.Balance >= MinBalance)
             && (MaxBalance is null || r.Balance <= MaxBalance)
             && (ExpiringWithinDays is null || r.ExpiringWithinDays > 0)
@@ -276,6 +285,18 @@ public sealed class DirectoryHandlers(
             if (tier is not null && program.Tiers.All(t => t.Id != tier))
             {
                 return Fail("tier", $"tier is one of {string.Join(", ", program.Tiers.Select(t => t.Id))}.");
+            }
+
+            var value = Text("value");
+            if (value is not null && !Segmentation.Values.Contains(value))
+            {
+                return Fail("value", $"value is one of {string.Join(", ", Segmentation.Values)}.");
+            }
+
+            var behaviour = Text("behaviour");
+            if (behaviour is not null && !Segmentation.Behaviours.Contains(behaviour))
+            {
+                return Fail("behaviour", $"behaviour is one of {string.Join(", ", Segmentation.Behaviours)}.");
             }
 
             long? min = null, max = null;
@@ -341,7 +362,7 @@ public sealed class DirectoryHandlers(
                 return Fail("format", "format is json or csv.");
             }
 
-            return (new ListQuery(q is { Length: > 0 } ? q : null, tier, min, max, within, after, before, sort, order == "desc", page, size, format == "csv"), null);
+            return (new ListQuery(q is { Length: > 0 } ? q : null, tier, value, behaviour, min, max, within, after, before, sort, order == "desc", page, size, format == "csv"), null);
         }
 
         private static bool TryLong(string text, out long? value)
