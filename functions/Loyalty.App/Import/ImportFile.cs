@@ -32,8 +32,8 @@ public sealed record ImportProblem(int Line, int Row, string Reason);
 /// <summary>A row that reads well, as the event it imports.</summary>
 public sealed record ImportRow(int Line, int Row, MemberImported Event);
 
-/// <summary>What an import file holds: the rows that read well as events and the rows that do not.</summary>
-public sealed record ImportPlan
+/// <summary>How an import file was read: its hash, encoding, delimiter, dates and columns (the plan and the report both carry these).</summary>
+public record ImportFileFacts
 {
     /// <summary>The first 12 bytes (hex) of SHA-256 of the file: the event ids carry it.</summary>
     public required string FileHash { get; init; }
@@ -58,7 +58,11 @@ public sealed record ImportPlan
 
     /// <summary>Why the whole file cannot be read; then there are no rows.</summary>
     public string? FileProblem { get; init; }
+}
 
+/// <summary>What an import file holds: the rows that read well as events and the rows that do not.</summary>
+public sealed record ImportPlan : ImportFileFacts
+{
     /// <summary>Data rows (blank rows not counted).</summary>
     public int RowCount { get; init; }
 

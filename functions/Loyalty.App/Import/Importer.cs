@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using Loyalty.App.Configuration;
 using Loyalty.App.Processing;
 using Loyalty.Core;
@@ -22,34 +23,15 @@ public sealed record ImportProgress(int Done, int Total, TimeSpan Elapsed)
 public sealed record ImportRefusal(int Line, int Row, string MemberId, string Reason);
 
 /// <summary>What an import did (or, on a dry run, would do).</summary>
-public sealed record ImportReport
+public sealed record ImportReport : ImportFileFacts
 {
+    /// <summary>A report on the file <paramref name="file"/> describes.</summary>
+    [SetsRequiredMembers]
+    public ImportReport(ImportFileFacts file, bool dryRun)
+        : base(file) => DryRun = dryRun;
+
     /// <summary>Whether nothing was written.</summary>
-    public required bool DryRun { get; init; }
-
-    /// <summary>The file's hash (the confirmation names it).</summary>
-    public required string FileHash { get; init; }
-
-    /// <summary>The encoding read.</summary>
-    public string Encoding { get; init; } = "utf-8";
-
-    /// <summary>The delimiter read.</summary>
-    public string Delimiter { get; init; } = ",";
-
-    /// <summary>How a/b/yyyy dates were read.</summary>
-    public DateOrder DateOrder { get; init; }
-
-    /// <summary>Each header read, with its field.</summary>
-    public IReadOnlyDictionary<string, ImportField> Columns { get; init; } = new Dictionary<string, ImportField>();
-
-    /// <summary>Headers not imported.</summary>
-    public IReadOnlyList<string> IgnoredColumns { get; init; } = [];
-
-    /// <summary>How dates were read, when the file could mean otherwise.</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
-
-    /// <summary>Why the file could not be read at all.</summary>
-    public string? FileProblem { get; init; }
+    public bool DryRun { get; }
 
     /// <summary>Data rows in the file.</summary>
     public int Rows { get; init; }
@@ -125,17 +107,8 @@ public sealed class Importer(MemberStore store, MemberCommands commands, Loyalty
             }
         });
 
-        var report = new ImportReport
+        var report = new ImportReport(plan, dryRun)
         {
-            DryRun = dryRun,
-            FileHash = plan.FileHash,
-            Encoding = plan.Encoding,
-            Delimiter = plan.Delimiter,
-            DateOrder = plan.DateOrder,
-            Columns = plan.Columns,
-            IgnoredColumns = plan.IgnoredColumns,
-            Warnings = plan.Warnings,
-            FileProblem = plan.FileProblem,
             Rows = plan.RowCount,
             Imported = imported,
             AlreadyImported = already,
