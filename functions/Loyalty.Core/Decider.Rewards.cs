@@ -16,12 +16,13 @@ public static partial class Decider
         _ => null,
     };
 
-    // The discount a redemption asks the shop for; none for a gift (handed over by the shop) or
-    // when the member's shop has no channel set up (the code then lives only in this service).
+    // The discount a redemption asks the shop for; none for a gift (handed over by the shop), a
+    // service (rendered by the shop, its code a voucher the owner honours) or when the member's
+    // shop has no channel set up (the code then lives only in this service).
     private static DiscountOrder? DiscountFor(RedemptionRequested e, Reward reward, LoyaltyProgram program, DateTimeOffset now)
     {
         var rules = program.Discounts;
-        if (reward.Kind == RewardKind.Gift || DiscountChannels.For(e.MemberId, rules) is not { } channel)
+        if (!reward.IsShopDiscount || DiscountChannels.For(e.MemberId, rules) is not { } channel)
         {
             return null;
         }
@@ -102,7 +103,7 @@ public static partial class Decider
         {
             return e.Outcome switch
             {
-                DiscountOutcomes.Deleted => Deleted(draft, d, redemption, rules, now),
+                DiscountOutcomes.Deleted => Deleted(draft, d, redemption, program, now),
 
                 // A deletion never gives up: a live code for a reversed or expired redemption is not left behind.
                 DiscountOutcomes.Retry or DiscountOutcomes.Refused => draft.Applied() with { Discount = d with { DueAt = now + rules.Backoff(e.Attempt), Reason = reason } },
@@ -151,11 +152,13 @@ public static partial class Decider
         Balance = draft.State.Spendable,
     });
 
-    // Gone from the shop: a code that expired unused gives its points back where the program says so.
-    private static Decision Deleted(Draft draft, DiscountOrder d, RedemptionRecord? redemption, DiscountRules rules, DateTimeOffset now)
+    // Gone from the shop: a code that expired unused gives its points back where the reward (or
+    // else the program) says so.
+    private static Decision Deleted(Draft draft, DiscountOrder d, RedemptionRecord? redemption, LoyaltyProgram program, DateTimeOffset now)
     {
         var gone = d with { Status = DiscountStatuses.Deleted, DueAt = null, Reason = null, DeletedAt = now };
-        if (d.DeleteReason != DiscountRules.ExpiredReason || !rules.RefundExpired || redemption is null || redemption.Reversed || redemption.UsedAt is not null)
+        if (d.DeleteReason != DiscountRules.ExpiredReason || redemption is null || redemption.Reversed || redemption.UsedAt is not null
+            || !(program.FindReward(redemption.RewardId)?.RefundOnExpiry ?? program.Discounts.RefundExpired))
         {
             return draft.Applied() with { Discount = gone };
         }

@@ -315,6 +315,11 @@ public static partial class Decider
         }
 
         var refusals = new List<Refusal>();
+        if (!reward.OpenTo(state.TierId, program))
+        {
+            refusals.Add(new(RefusalCodes.RewardNotInTier, $"'{reward.Name}' is for members of {string.Join(", ", reward.Tiers!)} only."));
+        }
+
         var redeemed = state.Redemptions.GetValueOrDefault(reward.Id);
         if (reward.PerMemberLimit is { } limit && redeemed >= limit)
         {

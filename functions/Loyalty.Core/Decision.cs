@@ -24,6 +24,12 @@ public static class RefusalCodes
     /// <summary>The redemption's code was used on an order: it cannot be reversed.</summary>
     public const string RedemptionUsed = "redemption-used";
 
+    /// <summary>The reward is for members of other tiers only.</summary>
+    public const string RewardNotInTier = "reward-not-in-tier";
+
+    /// <summary>The reward's global limit is reached: every one of them has been redeemed.</summary>
+    public const string SoldOut = "reward-sold-out";
+
     /// <summary>The benefit is not part of the member's tier.</summary>
     public const string NotInTier = "not-in-tier";
 

@@ -30,9 +30,18 @@ public enum RewardKind
 
     /// <summary>A gift handed over by the shop.</summary>
     Gift,
+
+    /// <summary>
+    /// A service the shop renders (a free consultation, gift-wrapping): no discount in the shop;
+    /// the code is a voucher the owner honours and marks used.
+    /// </summary>
+    Service,
 }
 
 /// <summary>One entry of the rewards catalog.</summary>
+/// <param name="Tiers">The tiers whose members may redeem it; empty or null: every member.</param>
+/// <param name="GlobalLimit">How many may be redeemed across all members, first come first served (reversals give theirs back); null: no limit.</param>
+/// <param name="RefundOnExpiry">Whether the points of its code that expired unused come back; null: <see cref="DiscountRules.RefundExpired"/>.</param>
 public sealed record Reward(
     string Id,
     string Name,
@@ -42,7 +51,21 @@ public sealed record Reward(
     string? Sku = null,
     int? PerMemberLimit = null,
     string? ProductId = null,
-    int? ValidityDays = null);
+    int? ValidityDays = null,
+    IReadOnlyList<string>? Tiers = null,
+    int? GlobalLimit = null,
+    bool? RefundOnExpiry = null)
+{
+    /// <summary>Whether the shop is asked for a discount: not for a gift it hands over or a service it renders.</summary>
+    public bool IsShopDiscount => Kind is not (RewardKind.Gift or RewardKind.Service);
+
+    /// <summary>Whether a member of <paramref name="tierId"/> may redeem it (a null tier is the lowest tier, as <see cref="TierMath.Find"/> reads it).</summary>
+    public bool OpenTo(string? tierId, LoyaltyProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return Tiers is not { Count: > 0 } || (TierMath.Find(program, tierId)?.Id is { } tier && Tiers.Contains(tier));
+    }
+}
 
 /// <summary>How points expire.</summary>
 public enum ExpiryMode
@@ -329,6 +352,16 @@ public sealed record LoyaltyProgram
             if (r.ValidityDays is < 1 or > 3650)
             {
                 errors.Add($"{at}.ValidityDays: 1 to 3650 when set.");
+            }
+
+            if (r.Tiers is { Count: > 0 } && r.Tiers.Any(t => !(Tiers ?? []).Any(x => x.Id == t)))
+            {
+                errors.Add($"{at}.Tiers: names a tier the program does not have.");
+            }
+
+            if (r.GlobalLimit is < 1 or > 1_000_000)
+            {
+                errors.Add($"{at}.GlobalLimit: 1 to 1000000 when set.");
             }
         }
 

@@ -39,6 +39,8 @@ public sealed class LoyaltyProgramTests
         { "Rewards[0].Value:", LoyaltyProgram.Demo with { Rewards = [new Reward("a", "x", RewardKind.FixedDiscount, 10)] } },
         { "Rewards[0].Value:", LoyaltyProgram.Demo with { Rewards = [new Reward("a", "x", RewardKind.PercentDiscount, 10, Value: 150m)] } },
         { "Rewards[0].Kind:", LoyaltyProgram.Demo with { Rewards = [new Reward("a", "x", (RewardKind)99, 10)] } },
+        { "Rewards[0].Tiers:", LoyaltyProgram.Demo with { Rewards = [new Reward("a", "x", RewardKind.Service, 10, Tiers: ["gold", "platinum"])] } },
+        { "Rewards[0].GlobalLimit:", LoyaltyProgram.Demo with { Rewards = [new Reward("a", "x", RewardKind.Service, 10, GlobalLimit: 0)] } },
     };
 
     [Theory]

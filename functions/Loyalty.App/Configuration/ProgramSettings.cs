@@ -29,7 +29,7 @@ public static class ProgramSettings
             AllowNegativeBalance = dto.AllowNegativeBalance ?? demo.AllowNegativeBalance,
             TimeZone = dto.TimeZone ?? demo.TimeZone,
             Rewards = dto.Rewards is { Count: > 0 } rewards
-                ? rewards.Select(r => new Reward(r.Id ?? string.Empty, r.Name ?? string.Empty, r.Kind, r.PointsCost, r.Value, r.Sku, r.PerMemberLimit, r.ProductId, r.ValidityDays)).ToList()
+                ? rewards.Select(r => new Reward(r.Id ?? string.Empty, r.Name ?? string.Empty, r.Kind, r.PointsCost, r.Value, r.Sku, r.PerMemberLimit, r.ProductId, r.ValidityDays, r.Tiers, r.GlobalLimit, r.RefundOnExpiry)).ToList()
                 : demo.Rewards,
             Tiers = dto.Tiers is { Count: > 0 } tiers
                 ? tiers.Select(t => new Tier(
@@ -236,5 +236,11 @@ public static class ProgramSettings
         public string? ProductId { get; set; }
 
         public int? ValidityDays { get; set; }
+
+        public List<string>? Tiers { get; set; }
+
+        public int? GlobalLimit { get; set; }
+
+        public bool? RefundOnExpiry { get; set; }
     }
 }

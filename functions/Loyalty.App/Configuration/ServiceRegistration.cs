@@ -47,6 +47,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<RequestCounter>()));
         services.AddSingleton<MemberStore>();
         services.AddSingleton<OrderClaims>();
+        services.AddSingleton<RewardSlots>();
         services.AddSingleton<DeliveryLog>();
         services.AddSingleton<HeldEvents>();
         services.AddSingleton<ScheduleIndex>();

@@ -321,6 +321,7 @@ public sealed class MemberHandlers(
             RefusalCodes.UnknownBenefit or RefusalCodes.UnknownRedemption => StatusCodes.Status404NotFound,
             RefusalCodes.RedemptionUsed => StatusCodes.Status409Conflict,
             RefusalCodes.InsufficientPoints or RefusalCodes.LimitReached or RefusalCodes.QuotaUsedUp or RefusalCodes.NotInTier => StatusCodes.Status409Conflict,
+            RefusalCodes.RewardNotInTier or RefusalCodes.SoldOut => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status422UnprocessableEntity,
         };
         return Problems.Create(status, refusal.Code, "The request was refused.", refusal.Message);

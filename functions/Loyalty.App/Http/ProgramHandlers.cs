@@ -16,7 +16,7 @@ public sealed class ProgramHandlers(LoyaltyProgram program)
             program.SignUpBonus,
             program.AllowNegativeBalance,
             program.TimeZone,
-            program.Rewards.Select(r => new RewardView(r.Id, r.Name, r.Kind, r.PointsCost, r.Value, r.Sku, r.PerMemberLimit)).ToList(),
+            program.Rewards.Select(r => new RewardView(r.Id, r.Name, r.Kind, r.PointsCost, r.Value, r.Sku, r.PerMemberLimit, r.Tiers is { Count: > 0 } ? r.Tiers : null, r.GlobalLimit)).ToList(),
             program.Tiers,
             program.TierRules,
             program.ExpiryMode,
@@ -49,5 +49,7 @@ public sealed class ProgramHandlers(LoyaltyProgram program)
         IReadOnlyList<Promotion> Promotions);
 
     /// <summary>A reward as the API shows it.</summary>
-    public sealed record RewardView(string Id, string Name, RewardKind Kind, long PointsCost, decimal? Value, string? Sku, int? PerMemberLimit);
+    /// <param name="Tiers">The tiers whose members may redeem it; null: every member.</param>
+    /// <param name="GlobalLimit">How many may be redeemed across all members; null: no limit.</param>
+    public sealed record RewardView(string Id, string Name, RewardKind Kind, long PointsCost, decimal? Value, string? Sku, int? PerMemberLimit, IReadOnlyList<string>? Tiers = null, int? GlobalLimit = null);
 }

@@ -9,7 +9,7 @@ namespace Loyalty.App.MemberPage;
 /// </summary>
 /// <param name="Balance">Points the member can spend now (the same figure as <c>GET /api/members/{memberId}</c>).</param>
 /// <param name="Expiring">Every open batch of points with its expiry day, soonest first (no day: never expires).</param>
-/// <param name="Rewards">The catalog, each with <c>canRedeem</c> and, when not, why.</param>
+/// <param name="Rewards">The catalog open to the member's tier, each with <c>canRedeem</c> and, when not, why.</param>
 /// <param name="Codes">The member's redemptions, newest first, with their codes and whether each is used.</param>
 public sealed record MemberPageView(
     string MemberId,
@@ -53,7 +53,7 @@ public sealed record MemberPageView(
             [.. state.Lots.OrderBy(l => l.ExpiresOn).Select(l => new ExpiringView(l.Points, l.ExpiresOn == DateOnly.MaxValue ? null : l.ExpiresOn))],
             progress,
             MemberView.BenefitsOf(state, program, now),
-            [.. program.Rewards.Select(r => Reward(r, state, balance))],
+            [.. program.Rewards.Where(r => r.OpenTo(state.TierId, program)).Select(r => Reward(r, state, balance))],
             [.. redemptions.OrderByDescending(r => r.RedeemedAt).Select(r => Code(r, byRequest.GetValueOrDefault(r.RequestId), program))],
             program.Currency);
     }
@@ -71,7 +71,7 @@ public sealed record MemberPageView(
     private static CodeView Code(RedemptionRecord r, DiscountOrder? discount, LoyaltyProgram program)
     {
         // Like the redemption route: no code while the shop's discount is on its way or was refused.
-        var status = r.Reversed ? "reversed" : discount?.Status switch
+        var status = r.Reversed ? "reversed" : r.UsedAt is not null ? Used : discount?.Status switch
         {
             null or DiscountStatuses.Created => "ready",
             DiscountStatuses.Waiting or DiscountStatuses.Creating => "on-its-way",

@@ -21,6 +21,7 @@ public sealed record ApplyResult(DecisionOutcome Outcome, MemberState? State, De
 public sealed class MemberCommands(
     MemberStore store,
     OrderClaims claims,
+    RewardSlots slots,
     ScheduleIndex schedule,
     MemberDirectory directory,
     OutboxIndex outbox,
@@ -117,6 +118,9 @@ public sealed class MemberCommands(
         // a second credit of the same order fails on it. One point read per purchase, not two.
         var orderToRead = evt is PurchaseCompleted ? null : orderId;
         var maxAttempts = options.Value.MaxConflictRetries;
+
+        // A slot of a limited reward this call took: given back when the redemption does not go in.
+        Reward? claimedHere = null;
         for (var attempt = 1; ; attempt++)
         {
             var loaded = await store.LoadAsync(evt.MemberId, orderToRead, redemptionId, Decider.MessageNeeded(evt), Decider.DiscountNeeded(evt), ct);
@@ -132,9 +136,34 @@ public sealed class MemberCommands(
                 if (decision.Outcome == DecisionOutcome.AlreadyApplied)
                 {
                     await reports.MendAsync(evt.MemberId, evt.EventId, ct);
+                    if (evt is RedemptionReversed && loaded.Inputs.Redemption is { Reversed: true } undone && program.FindReward(undone.RewardId) is { GlobalLimit: not null })
+                    {
+                        // A reversal sent again mends a crash between its commit and the slot's release.
+                        await slots.ReleaseAsync(undone.RewardId, evt.MemberId, undone.RequestId, ct);
+                    }
+                }
+
+                if (decision.Outcome == DecisionOutcome.Refused)
+                {
+                    await GiveBackUnusedAsync(evt, claimedHere, ct);
                 }
 
                 return new ApplyResult(decision.Outcome, loaded.State, decision);
+            }
+
+            // A limited reward: its slot is claimed before the member's commit (idempotent on the
+            // request id, so a retry keeps the slot it holds); none left refuses, writing nothing.
+            if (RewardLimits.Takes(evt, decision, program) is { } limited)
+            {
+                var claim = await slots.ClaimAsync(limited, evt.MemberId, decision.Redemption!.RequestId, clock.GetUtcNow(), ct);
+                if (!claim.Granted)
+                {
+                    logger.LogInformation("Redemption {EventId} refused: reward {RewardId} is sold out", evt.EventId, limited.Id);
+                    var soldOut = new Decision { Outcome = DecisionOutcome.Refused, State = loaded.State, Refusals = [RewardLimits.SoldOut(limited)] };
+                    return new ApplyResult(DecisionOutcome.Refused, loaded.State, soldOut);
+                }
+
+                claimedHere ??= claim.Fresh ? limited : null;
             }
 
             // Index rows and follow-ups go out before the commit: a job then always finds a member
@@ -154,6 +183,13 @@ public sealed class MemberCommands(
             {
                 case CommitStatus.Committed:
                     await reports.RecordAsync(evt.MemberId, evt.EventId, delta, ct);
+                    if (RewardLimits.GivesBack(loaded.Inputs.Redemption, decision, program) is { } givenBack)
+                    {
+                        // A reversed redemption of a limited reward frees its slot (a crash before this
+                        // keeps the slot taken: the limit is never exceeded, at worst one fewer is sold).
+                        await slots.ReleaseAsync(givenBack.Id, evt.MemberId, decision.Redemption!.RequestId, ct);
+                    }
+
                     if (NewOrderOf(evt) is { } || !DirectoryEntry.ListsAlike(loaded.State, decision.State!))
                     {
                         await directory.RecordAsync(decision.State!, NewOrderOf(evt), ct);
@@ -170,6 +206,17 @@ public sealed class MemberCommands(
                 default:
                     throw new ConcurrencyConflictException(evt.MemberId, attempt);
             }
+        }
+    }
+
+    // A slot this call took for a redemption the rules then refused (decided again after a lost
+    // commit race, e.g. another redemption spent the points) goes back at once. A redemption found
+    // in already keeps the slot: a concurrent call with the same request id shares its claim row.
+    private async Task GiveBackUnusedAsync(LoyaltyEvent evt, Reward? claimedHere, CancellationToken ct)
+    {
+        if (claimedHere is not null && evt is RedemptionRequested r)
+        {
+            await slots.ReleaseAsync(claimedHere.Id, r.MemberId, r.RequestId, ct);
         }
     }
 

@@ -236,7 +236,8 @@ async function memberPage() {
     ])));
     const select = document.getElementById('redeem-reward');
     const chosen = select.value;
-    select.replaceChildren(...program.rewards.map(r => el('option', { value: r.id, text: r.name + ' (' + r.pointsCost + ')' })));
+    select.replaceChildren(...program.rewards.filter(r => !r.tiers || r.tiers.includes(tier ? tier.id : null))
+      .map(r => el('option', { value: r.id, text: r.name + ' (' + r.pointsCost + ')' })));
     if (chosen) select.value = chosen;
     document.querySelector('#history tbody').replaceChildren(...member.history.entries.map(h => row([
       day(h.at), h.kind, { text: h.points, class: 'num' }, h.reason ?? '', h.actor ?? '',
