@@ -46,6 +46,7 @@ public static class HostContract
         new("GetMember", "GET", "members/{memberId}"),
         new("RedeemReward", "POST", "members/{memberId}/redemptions"),
         new("ReverseRedemption", "POST", "members/{memberId}/redemptions/{requestId}/reversal"),
+        new("MarkRedemptionUsed", "POST", "members/{memberId}/redemptions/{requestId}/use"),
         new("AdjustPoints", "POST", "admin/members/{memberId}/adjustments"),
         new("UseBenefit", "POST", "members/{memberId}/benefits/{benefitId}/uses"),
         new("GetMemberMessages", "GET", "members/{memberId}/messages"),

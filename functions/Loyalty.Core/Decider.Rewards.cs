@@ -166,7 +166,7 @@ public static partial class Decider
         return GiveBack(draft, redemption, Invariant($"code expired unused on {d.ExpiresAt:yyyy-MM-dd}")).Applied(redemption: redemption with { Reversed = true }) with { Discount = gone };
     }
 
-    // An order used the code: the redemption is marked used, and its code is no longer due to expire.
+    // An order (or the owner) used the code: the redemption is marked used, and its code is no longer due to expire.
     private static Decision UseCode(MemberState? state, CodeUsed e, RedemptionRecord? redemption, DiscountOrder? d, DateTimeOffset now)
     {
         if (state is null)
@@ -182,6 +182,12 @@ public static partial class Decider
         if (redemption.UsedAt is not null)
         {
             return AlreadyApplied(state);
+        }
+
+        if (redemption.Reversed && e.OrderId is null)
+        {
+            // The owner marking a reversed redemption used: its points are back, so it is not honoured.
+            return Refused(state, RefusalCodes.RedemptionReversed, $"Redemption '{e.RequestId}' was reversed; its code is no longer honoured.");
         }
 
         // A deletion for its expiry stops (the shop took the code); one for a reversal goes on.

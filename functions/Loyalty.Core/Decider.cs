@@ -376,9 +376,10 @@ public static partial class Decider
             return AlreadyApplied(state);
         }
 
-        if (record.UsedOrderId is { } order)
+        if (record.UsedAt is not null)
         {
-            return Refused(state, RefusalCodes.RedemptionUsed, $"The code of redemption '{e.RequestId}' was used on order {order}; a used code cannot be reversed.");
+            var where = record.UsedOrderId is { } order ? $"on order {order}" : "(marked by the owner)";
+            return Refused(state, RefusalCodes.RedemptionUsed, $"The code of redemption '{e.RequestId}' was used {where}; a used code cannot be reversed.");
         }
 
         // The shop's discount goes too: a created one is deleted next; one never sent is dropped;

@@ -30,6 +30,9 @@ public static class RefusalCodes
     /// <summary>The reward's global limit is reached: every one of them has been redeemed.</summary>
     public const string SoldOut = "reward-sold-out";
 
+    /// <summary>The redemption was reversed: its code can no longer be marked used.</summary>
+    public const string RedemptionReversed = "redemption-reversed";
+
     /// <summary>The benefit is not part of the member's tier.</summary>
     public const string NotInTier = "not-in-tier";
 

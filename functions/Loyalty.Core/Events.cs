@@ -275,10 +275,11 @@ public sealed record DiscountAttempted(
 
 /// <summary>
 /// The code of the member's redemption <see cref="RequestId"/> was used on order <see cref="OrderId"/>
-/// (a follow-up of the purchase that names it): the redemption is marked used and its code is never
+/// (a follow-up of the purchase that names it), or, with no order, the owner marked it used (a
+/// service rendered, a gift handed over): the redemption is marked used and its code is never
 /// deleted or refunded.
 /// </summary>
-public sealed record CodeUsed(string EventId, string MemberId, DateTimeOffset OccurredAt, string RequestId, string OrderId)
+public sealed record CodeUsed(string EventId, string MemberId, DateTimeOffset OccurredAt, string RequestId, string? OrderId)
     : LoyaltyEvent(EventId, MemberId, OccurredAt)
 {
     /// <summary>The event id of the use of a redemption's code (one per redemption: a code is used once).</summary>

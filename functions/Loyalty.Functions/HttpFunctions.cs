@@ -59,6 +59,10 @@ public sealed class HttpFunctions(
     public Task<IResult> ReverseRedemption([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/members/{memberId}/redemptions/{requestId}/reversal")] HttpRequest request, string memberId, string requestId, CancellationToken ct) =>
         members.ReverseAsync(request, memberId, requestId, ct);
 
+    [Function("MarkRedemptionUsed")]
+    public Task<IResult> MarkRedemptionUsed([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/members/{memberId}/redemptions/{requestId}/use")] HttpRequest request, string memberId, string requestId, CancellationToken ct) =>
+        members.MarkUsedAsync(request, memberId, requestId, ct);
+
     [Function("AdjustPoints")]
     public Task<IResult> AdjustPoints([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/members/{memberId}/adjustments")] HttpRequest request, string memberId, CancellationToken ct) =>
         members.AdjustAsync(request, memberId, ct);

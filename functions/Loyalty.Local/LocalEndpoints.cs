@@ -73,6 +73,7 @@ public static class LocalEndpoints
         "RedeemReward" => (HttpRequest r, string memberId, MemberHandlers h, CancellationToken ct) => h.RedeemAsync(r, memberId, ct),
         "AdjustPoints" => (HttpRequest r, string memberId, MemberHandlers h, CancellationToken ct) => h.AdjustAsync(r, memberId, ct),
         "ReverseRedemption" => (HttpRequest r, string memberId, string requestId, MemberHandlers h, CancellationToken ct) => h.ReverseAsync(r, memberId, requestId, ct),
+        "MarkRedemptionUsed" => (HttpRequest r, string memberId, string requestId, MemberHandlers h, CancellationToken ct) => h.MarkUsedAsync(r, memberId, requestId, ct),
         "UseBenefit" => (HttpRequest r, string memberId, string benefitId, MemberHandlers h, CancellationToken ct) => h.UseBenefitAsync(r, memberId, benefitId, ct),
         "GetMemberMessages" => (HttpRequest r, string memberId, MemberHandlers h, CancellationToken ct) => h.GetMessagesAsync(r, memberId, ct),
         "RunJob" => (HttpRequest r, string job, JobHandlers h, CancellationToken ct) => h.RunAsync(r, job, ct),

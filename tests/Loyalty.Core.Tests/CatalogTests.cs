@@ -35,6 +35,26 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public void The_owner_marks_a_voucher_used_once_after_which_it_cannot_be_reversed_and_a_reversed_one_is_not_honoured()
+    {
+        var store = History(Catalog, (Purchase("o1", 500m), T0));
+        var redeemed = Decider.Decide(store.State, Redeem("q1", "consultation"), DecisionInputs.None, Catalog, T0);
+        var used = Decider.Decide(redeemed.State, new CodeUsed(CodeUsed.IdFor("q1"), Member, T0.AddDays(1), "q1", null), new DecisionInputs(Redemption: redeemed.Redemption), Catalog, T0.AddDays(1));
+        Assert.Equal(DecisionOutcome.Applied, used.Outcome);
+        Assert.Equal(((string?)null, (DateTimeOffset?)T0.AddDays(1)), (used.Redemption!.UsedOrderId, used.Redemption.UsedAt));
+        Assert.Empty(used.Entries);
+
+        Assert.Equal(DecisionOutcome.AlreadyApplied, Decider.Decide(used.State, new CodeUsed(CodeUsed.IdFor("q1"), Member, T0.AddDays(2), "q1", null), new DecisionInputs(Redemption: used.Redemption), Catalog, T0.AddDays(2)).Outcome);
+        var reversal = Decider.Decide(used.State, Reversed("q1"), new DecisionInputs(Redemption: used.Redemption), Catalog, T0.AddDays(2));
+        Assert.Equal(RefusalCodes.RedemptionUsed, Assert.Single(reversal.Refusals).Code);
+        Assert.Contains("marked by the owner", reversal.Refusals[0].Message, StringComparison.Ordinal);
+
+        var reversed = Decider.Decide(redeemed.State, Reversed("q1"), new DecisionInputs(Redemption: redeemed.Redemption), Catalog, T0.AddDays(1));
+        var late = Decider.Decide(reversed.State, new CodeUsed(CodeUsed.IdFor("q1"), Member, T0.AddDays(2), "q1", null), new DecisionInputs(Redemption: reversed.Redemption), Catalog, T0.AddDays(2));
+        Assert.Equal(RefusalCodes.RedemptionReversed, Assert.Single(late.Refusals).Code);
+    }
+
+    [Fact]
     public void A_tier_only_reward_is_refused_to_other_tiers_writing_nothing_and_redeemed_by_its_own()
     {
         var store = History(Catalog, (Purchase("o1", 500m), T0));

@@ -165,6 +165,7 @@ public sealed class BadInputTests(HostileFixture service, ITestOutputHelper outp
             ["GetMemberMessages"] = (() => Admin(HttpMethod.Get, $"api/members/{rich}/messages", null), HttpStatusCode.OK, "messages"),
             ["RedeemReward"] = (() => Admin(HttpMethod.Post, $"api/members/{rich}/redemptions", new { rewardId = "no-such-reward", requestId = "route-1" }), HttpStatusCode.UnprocessableEntity, "/problems/unknown-reward"),
             ["ReverseRedemption"] = (() => Admin(HttpMethod.Post, $"api/members/{rich}/redemptions/route-1/reversal", new { }), HttpStatusCode.BadRequest, "/problems/invalid-field#reason"),
+            ["MarkRedemptionUsed"] = (() => Admin(HttpMethod.Post, $"api/members/{rich}/redemptions/route-none/use", null), HttpStatusCode.NotFound, "/problems/unknown-redemption"),
             ["AdjustPoints"] = (() => Admin(HttpMethod.Post, $"api/admin/members/{rich}/adjustments", new { points = 0, reason = "route test" }), HttpStatusCode.BadRequest, "/problems/invalid-field#points"),
             ["UseBenefit"] = (() => Admin(HttpMethod.Post, $"api/members/{rich}/benefits/no-such-benefit/uses", new { requestId = "route-1" }), HttpStatusCode.NotFound, "/problems/unknown-benefit"),
             ["RunJob"] = (() => Admin(HttpMethod.Post, "api/admin/jobs/NoSuchJob/runs", null), HttpStatusCode.NotFound, "/problems/unknown-job"),

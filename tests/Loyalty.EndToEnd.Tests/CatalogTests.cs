@@ -123,12 +123,39 @@ public sealed class CatalogTests(CatalogFixture service) : IClassFixture<Catalog
         using var gold = await RedeemAsync("cat-tier-gold", "gold-gift-wrap", "wrap-1");
         Assert.Equal(HttpStatusCode.Created, gold.StatusCode);
 
+        // A service: the owner honours the voucher and marks it used (once); it cannot be reversed then.
+        using (var used = await AdminPostAsync("api/members/cat-tier-gold/redemptions/wrap-1/use", new { }))
+        {
+            Assert.Equal(HttpStatusCode.OK, used.StatusCode);
+            var body = (await used.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.NotNull(body["usedAt"]);
+            Assert.Null(body["usedOrderId"]);
+        }
+
+        using (var again = await AdminPostAsync("api/members/cat-tier-gold/redemptions/wrap-1/use", new { }))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+
+        using (var reversal = await AdminPostAsync("api/members/cat-tier-gold/redemptions/wrap-1/reversal", new { reason = "changed my mind" }))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, reversal.StatusCode);
+            Assert.Equal("/problems/redemption-used", (await reversal.Content.ReadFromJsonAsync<JsonObject>())!["type"]!.GetValue<string>());
+        }
+
+        using (var unknown = await AdminPostAsync("api/members/cat-tier-gold/redemptions/wrap-none/use", new { }))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+
         // The program says who may redeem it; the member's page lists it only for those tiers.
         var program = (await service.Client.GetFromJsonAsync<JsonObject>("api/program"))!;
         var wrap = program["rewards"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == "gold-gift-wrap")!;
         Assert.Equal(["gold", "diamond"], wrap["tiers"]!.AsArray().Select(t => t!.GetValue<string>()));
         Assert.DoesNotContain("gold-gift-wrap", await PageRewardsAsync("cat-tier-member"));
         Assert.Contains("gold-gift-wrap", await PageRewardsAsync("cat-tier-gold"));
+        var code = (await SummaryAsync("cat-tier-gold"))["codes"]!.AsArray().Single(c => c!["requestId"]!.GetValue<string>() == "wrap-1")!;
+        Assert.Equal(("used", true), (code["status"]!.GetValue<string>(), code["used"]!.GetValue<bool>()));
     }
 
     private async Task EnrolAsync(string memberId, decimal merchandise) =>
@@ -180,12 +207,15 @@ public sealed class CatalogTests(CatalogFixture service) : IClassFixture<Catalog
         return taken ?? 0;
     }
 
-    private async Task<IReadOnlyList<string>> PageRewardsAsync(string memberId)
+    private async Task<IReadOnlyList<string>> PageRewardsAsync(string memberId) =>
+        [.. (await SummaryAsync(memberId))["rewards"]!.AsArray().Select(r => r!["id"]!.GetValue<string>())];
+
+    // What the member's own page shows, through a link the owner made.
+    private async Task<JsonObject> SummaryAsync(string memberId)
     {
         using var link = await AdminPostAsync($"api/admin/members/{memberId}/page-links", new { days = 1 });
         Assert.Equal(HttpStatusCode.OK, link.StatusCode);
         var url = new Uri((await link.Content.ReadFromJsonAsync<JsonObject>())!["url"]!.GetValue<string>());
-        var summary = (await service.Client.GetFromJsonAsync<JsonObject>($"api/member-page/{memberId}/summary{url.Query}"))!;
-        return [.. summary["rewards"]!.AsArray().Select(r => r!["id"]!.GetValue<string>())];
+        return (await service.Client.GetFromJsonAsync<JsonObject>($"api/member-page/{memberId}/summary{url.Query}"))!;
     }
 }

@@ -165,6 +165,16 @@ public static class HostileRequests
         Add(reverse, "unknown redemption", [404], 1, (r, i) => Post($"api/members/{Rich}/redemptions/hx-none-{i}/reversal", Json(new { reason = "x" })));
         Add(reverse, "unknown member", [404], 1, (r, i) => Post($"api/members/hx-nobody-{i}/redemptions/q1/reversal", Json(new { reason = "x" })));
 
+        // The owner marking a code used (admin key).
+        const string use = "MarkRedemptionUsed";
+        Add(use, "hostile ids", badPathId, 1, (r, i) => r.Next(2) == 0
+            ? Post($"api/members/{Uri.EscapeDataString(Pick(r, HostileIds))}/redemptions/q1/use", null)
+            : Post($"api/members/{Rich}/redemptions/{Uri.EscapeDataString(Pick(r, HostileIds))}/use", null));
+        Add(use, "wrong key", unauthorised, 1, (r, i) => Post($"api/members/{Rich}/redemptions/q1/use", null, key: false));
+        Add(use, "storefront key on an admin route", unauthorised, 1, (r, i) => Post($"api/members/{Rich}/redemptions/q1/use?code={LocalHost.StorefrontKey}", null, key: null));
+        Add(use, "unknown redemption", [404], 1, (r, i) => Post($"api/members/{Rich}/redemptions/hx-none-{i}/use", null));
+        Add(use, "unknown member", [404], 1, (r, i) => Post($"api/members/hx-nobody-{i}/redemptions/q1/use", null));
+
         // Adjustments.
         const string adjust = "AdjustPoints";
         Add(adjust, "hostile member id", badPathId, 1, (r, i) => Post($"api/admin/members/{Uri.EscapeDataString(Pick(r, HostileIds))}/adjustments", Json(new { points = 5, reason = "x" })));

@@ -303,6 +303,42 @@ public sealed class MemberHandlers(
         return Results.Json(new RedemptionView(requestId, redemption.RewardId, redemption.Code, redemption.PointsSpent, redemption.BalanceAfter, redemption.RedeemedAt, redemption.Reversed, discount is null ? null : Rewards.DiscountView.From(discount)), EventEnvelope.Json);
     }
 
+    /// <summary>
+    /// <c>POST /api/members/{memberId}/redemptions/{requestId}/use</c> (admin key, no body): the owner
+    /// honoured the redemption's code (a service rendered, a gift handed over, a code taken at the
+    /// till) and marks it used, through the one writer path, as an order naming the code does. 200
+    /// with the redemption (<c>usedAt</c>); the same again answers the same; 404 for an unknown
+    /// redemption, 409 <c>redemption-reversed</c> for a reversed one.
+    /// </summary>
+    public async Task<IResult> MarkUsedAsync(HttpRequest request, string memberId, string requestId, CancellationToken ct)
+    {
+        if (Refuse(request, memberId, admin: true) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!Keys.IsValidRequestId(requestId))
+        {
+            return Problems.InvalidId("requestId", "the redemption's request id", Keys.Rule(Keys.MaxRequestIdLength));
+        }
+
+        var evt = new CodeUsed(CodeUsed.IdFor(requestId), memberId, clock.GetUtcNow(), requestId, null);
+        if (await commands.TryApplyAsync(evt, ct) is not { } result)
+        {
+            return Problems.MemberBusy(MemberCommands.RetryAfterSeconds);
+        }
+
+        if (result.Outcome == DecisionOutcome.Refused)
+        {
+            return Refused(result.Decision.Refusals);
+        }
+
+        var rows = (await store.LoadAsync(memberId, null, requestId, null, requestId, ct)).Inputs;
+        var (redemption, discount) = (rows.Redemption!, rows.Discount);
+        logger.LogInformation("Redemption {RequestId} of member {MemberId} marked used by the owner: {Outcome}", requestId, memberId, result.Outcome);
+        return Results.Json(new RedemptionView(requestId, redemption.RewardId, redemption.Code, redemption.PointsSpent, redemption.BalanceAfter, redemption.RedeemedAt, redemption.Reversed, discount is null ? null : Rewards.DiscountView.From(discount), redemption.UsedAt, redemption.UsedOrderId), EventEnvelope.Json);
+    }
+
     private IResult? Refuse(HttpRequest request, string memberId, bool admin = false) =>
         (admin ? AdminKey.Refuse(request, options.Value, logger) : StorefrontKey.Refuse(request, options.Value, logger))
         ?? (!Keys.IsValidMemberId(memberId) ? Problems.InvalidId("memberId", rule: Keys.MemberIdRule) : null);
@@ -319,7 +355,7 @@ public sealed class MemberHandlers(
         var status = refusal.Code switch
         {
             RefusalCodes.UnknownBenefit or RefusalCodes.UnknownRedemption => StatusCodes.Status404NotFound,
-            RefusalCodes.RedemptionUsed => StatusCodes.Status409Conflict,
+            RefusalCodes.RedemptionUsed or RefusalCodes.RedemptionReversed => StatusCodes.Status409Conflict,
             RefusalCodes.InsufficientPoints or RefusalCodes.LimitReached or RefusalCodes.QuotaUsedUp or RefusalCodes.NotInTier => StatusCodes.Status409Conflict,
             RefusalCodes.RewardNotInTier or RefusalCodes.SoldOut => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status422UnprocessableEntity,
@@ -357,7 +393,9 @@ public sealed class MemberHandlers(
     /// <summary>A redemption as the API shows it.</summary>
     /// <param name="Code">The code to use at the shop's checkout; null while the shop's discount is on its way.</param>
     /// <param name="Discount">The discount in the shop, when the member's shop has a channel.</param>
-    public sealed record RedemptionView(string RequestId, string RewardId, string? Code, long PointsSpent, long Balance, DateTimeOffset RedeemedAt, bool Reversed, Rewards.DiscountView? Discount = null);
+    /// <param name="UsedAt">When an order used the code or the owner marked it used (shown by the route that marks it).</param>
+    /// <param name="UsedOrderId">The order that used it; null when the owner marked it.</param>
+    public sealed record RedemptionView(string RequestId, string RewardId, string? Code, long PointsSpent, long Balance, DateTimeOffset RedeemedAt, bool Reversed, Rewards.DiscountView? Discount = null, DateTimeOffset? UsedAt = null, string? UsedOrderId = null);
 
     /// <summary>An adjustment held over the credit limits, waiting for approval of <paramref name="EventId"/>.</summary>
     public sealed record HeldAdjustmentView(string RequestId, long Points, string Status, string EventId, string Reason);
