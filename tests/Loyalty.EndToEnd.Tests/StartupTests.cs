@@ -9,6 +9,8 @@ public sealed class StartupTests
     [InlineData("Loyalty__Program__Currency", "usd", "Loyalty:Program:Currency")]
     [InlineData("Loyalty__Program__TimeZone", "Mars/Olympus_Mons", "Loyalty:Program:TimeZone")]
     [InlineData("Loyalty__Program__Rewards__0__PointsCost", "0", "Loyalty:Program:Rewards[0].PointsCost")]
+    [InlineData("Loyalty__Program__Rewards__0__Tiers__0", "platinum", "Loyalty:Program:Rewards[0].Tiers")]
+    [InlineData("Loyalty__Program__Rewards__0__GlobalLimit", "0", "Loyalty:Program:Rewards[0].GlobalLimit")]
     [InlineData("Loyalty__Local__QueueBatchSize", "64", "Loyalty:Local:QueueBatchSize")]
     [InlineData("Loyalty__Processing__MaxAttempts", "0", "Loyalty:Processing:MaxAttempts")]
 
@@ -36,6 +38,7 @@ public sealed class StartupTests
             settings["Loyalty__Program__Rewards__0__Id"] = "r1";
             settings["Loyalty__Program__Rewards__0__Name"] = "Reward";
             settings["Loyalty__Program__Rewards__0__Kind"] = "Gift";
+            settings.TryAdd("Loyalty__Program__Rewards__0__PointsCost", "10");
         }
 
         // Nothing listens on this storage endpoint: the host must stop on the setting before it needs storage.
