@@ -12,7 +12,9 @@ public sealed class CatalogFixture : ServiceFixture
 {
     public const int Limit = 10;
 
-    protected override IReadOnlyDictionary<string, string> HostSettings => new Dictionary<string, string>
+    protected override IReadOnlyDictionary<string, string> HostSettings => Catalog;
+
+    public static Dictionary<string, string> Catalog => new()
     {
         ["Loyalty__Program__Rewards__0__Id"] = "signed-print",
         ["Loyalty__Program__Rewards__0__Name"] = "Signed print (first ten)",
@@ -102,6 +104,11 @@ public sealed class CatalogTests(CatalogFixture service) : IClassFixture<Catalog
         Assert.Equal(CatalogFixture.Limit, await TakenAsync("signed-print"));
         var audit = await MemberAudit.ReadAsync(service.Azurite.ConnectionString);
         Assert.Empty(MemberAudit.Inconsistencies(audit));
+
+        // The operator's audit with this catalog: the slots agree with the redemptions holding them.
+        using var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        string[] args = [$"--Loyalty:Storage:ConnectionString={service.Azurite.ConnectionString}", "--Loyalty:Local:StartAzurite=false", .. CatalogFixture.Catalog.Select(s => $"--{s.Key.Replace("__", ":", StringComparison.Ordinal)}={s.Value}")];
+        Assert.True(await Loyalty.Local.AuditCommand.RunAsync(args, output) == 0, output.ToString());
     }
 
     [Fact]

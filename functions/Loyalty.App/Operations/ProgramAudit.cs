@@ -10,9 +10,10 @@ namespace Loyalty.App.Operations;
 /// and the report's totals against the member partitions: the liability against the balances,
 /// members, tiers and redeemers against the states, and each month's earned, imported, redeemed,
 /// reinstated, expired, adjusted and taken-back points against the ledger entries of that
-/// program-local month. It reads every member: for the operator, never on a request path.
+/// program-local month; and each limited reward's slots against the redemptions holding them.
+/// It reads every member: for the operator, never on a request path.
 /// </summary>
-public sealed class ProgramAudit(StorageClients clients, MemberDirectory directory, ReportStore reports, LoyaltyProgram program)
+public sealed class ProgramAudit(StorageClients clients, MemberDirectory directory, ReportStore reports, RewardSlots slots, LoyaltyProgram program)
 {
     /// <summary>What the audit read and what disagrees (empty when everything agrees).</summary>
     public sealed record Result(int Members, int LedgerEntries, int DirectoryRows, int ReportMonths, IReadOnlyList<string> Disagreements);
@@ -72,6 +73,19 @@ public sealed class ProgramAudit(StorageClients clients, MemberDirectory directo
             Compare($"{month} expired", f.Expired, -Sum(LedgerKinds.Expired));
             Compare($"{month} adjusted", f.Adjusted, Sum(LedgerKinds.Adjusted));
             Compare($"{month} taken back", f.TakenBack, -Sum(LedgerKinds.Refunded, LedgerKinds.Cancelled));
+        }
+
+        // A limited reward's slots against the redemptions holding them: more slots than redemptions
+        // is a claim whose redemption never committed (or whose release a crash cut off).
+        foreach (var reward in program.Rewards.Where(r => r.GlobalLimit is not null))
+        {
+            var taken = await slots.TakenAsync(reward.Id, ct);
+            var claims = await slots.ClaimsAsync(reward.Id, ct);
+            var live = states.Sum(s => (long)s.Redemptions.GetValueOrDefault(reward.Id));
+            if (taken != claims.Count || claims.Count != live)
+            {
+                problems.Add($"reward {reward.Id}: {taken} taken, {claims.Count} claim rows, {live} redemptions not reversed");
+            }
         }
 
         return new Result(members.Count, ledger.Count, entries.Count, months.Count, problems);
