@@ -46,6 +46,16 @@ const TEXT = {
 Object.assign(TEXT.en, { reports: 'Reports' });
 Object.assign(TEXT.zh, { reports: '报表' });
 
+// The member's segment (the SegmentMembers job's last run), shown in the tier block.
+Object.assign(TEXT.en, {
+  segment: 'Segment', segmentValue: 'Value', segmentBehaviour: 'Behaviour', rfm: 'RFM (recency, frequency, monetary; 1–5)', lifetimeValue: 'Lifetime value (estimate)',
+  notScored: 'Not scored yet', 'seg-high': 'High', 'seg-medium': 'Medium', 'seg-low': 'Low', 'seg-active': 'Active', 'seg-at-risk': 'At risk', 'seg-lapsed': 'Lapsed',
+});
+Object.assign(TEXT.zh, {
+  segment: '客户分群', segmentValue: '价值', segmentBehaviour: '活跃度', rfm: 'RFM（最近、频率、金额；1–5）', lifetimeValue: '生命周期价值（估算）',
+  notScored: '尚未评分', 'seg-high': '高', 'seg-medium': '中', 'seg-low': '低', 'seg-active': '活跃', 'seg-at-risk': '有流失风险', 'seg-lapsed': '已流失',
+});
+
 let lang = localStorage.getItem('console-lang') || ((navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en');
 const t = (key, ...args) => (TEXT[lang][key] ?? TEXT.en[key] ?? key).replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)] ?? ''));
 
@@ -206,6 +216,12 @@ async function memberPage() {
     if (tier && tier.reviewOn) progress.push(t('review', tier.reviewOn));
     if (tier && tier.graceUntil) progress.push(t('grace', tier.graceUntil));
     document.getElementById('tier-progress').textContent = progress.join(' · ');
+    const seg = activity.segment;
+    dl('segment-list', seg ? [
+      [t('segmentValue'), t('seg-' + seg.value), 'segmentValue'], [t('segmentBehaviour'), t('seg-' + seg.behaviour), 'segmentBehaviour'],
+      [t('rfm'), String(seg.recency) + String(seg.frequency) + String(seg.monetary), 'rfm'],
+      [t('lifetimeValue'), money(seg.lifetimeValue) + ' ' + (program.currency ?? ''), 'lifetimeValue'],
+    ] : [[t('segment'), t('notScored'), 'segment']]);
     document.querySelector('#benefits tbody').replaceChildren(...member.benefits.map(b => row([
       b.name, { text: b.used, class: 'num' }, { text: b.remaining ?? t('unlimited'), class: 'num remaining' }, b.resetsOn,
       el('button', { type: 'button', text: t('useBenefit'), 'aria-label': t('useBenefit') + ': ' + b.name, onclick: () => act(base + '/benefits/' + encodeURIComponent(b.benefitId) + '/uses', { requestId: requestId() }) }),
