@@ -183,6 +183,7 @@ public static partial class Decider
             PaidOrders = s.PaidOrders + 1,
             Qualifying = TierMath.Add(s.Qualifying, program, today, today, merchandise, points, 1),
             LastPurchaseAt = s.LastPurchaseAt is { } last && last > e.OccurredAt ? last : e.OccurredAt,
+            LastOrderCreditedAt = now,
             LifetimeSpend = s.LifetimeSpend + merchandise,
         });
         if (firstOrder)

@@ -75,6 +75,9 @@ public sealed record MemberState
     /// <summary>When the member's latest paid order was placed.</summary>
     public DateTimeOffset? LastPurchaseAt { get; init; }
 
+    /// <summary>When the member's latest paid order was credited (the decision's time): the reports count a member as active once in each program-local month of a credited order.</summary>
+    public DateTimeOffset? LastOrderCreditedAt { get; init; }
+
     /// <summary>Merchandise ever bought, net of refunds and cancellations (program currency).</summary>
     public decimal LifetimeSpend { get; init; }
 

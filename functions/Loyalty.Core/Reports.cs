@@ -52,6 +52,13 @@ public sealed record ReportFigures
     /// <summary>Members who joined.</summary>
     public long Joined { get; init; }
 
+    /// <summary>
+    /// Members with a paid order credited in the month: a purchase counts its member once, when
+    /// the member's previous order was credited in another program-local month (or never).
+    /// Additive within a month only (a member active in two months counts in each).
+    /// </summary>
+    public long ActiveMembers { get; init; }
+
     /// <summary>Members who redeemed for the first time (minus those whose only redemptions were reversed).</summary>
     public long NewRedeemers { get; init; }
 
@@ -137,6 +144,7 @@ public sealed record ReportFigures
             Spend = after.LifetimeSpend - (before?.LifetimeSpend ?? 0),
             Orders = after.PaidOrders - (before?.PaidOrders ?? 0),
             Joined = before is null ? 1 : 0,
+            ActiveMembers = NewlyActive(before, after, program) ? 1 : 0,
             NewRedeemers = redeemedAfter == redeemedBefore ? 0 : redeemedAfter ? 1 : -1,
             SatisfactionCount = feedback?.Satisfaction is null ? 0 : 1,
             SatisfactionSum = feedback?.Satisfaction ?? 0,
@@ -172,6 +180,7 @@ public sealed record ReportFigures
             Spend = Spend + other.Spend,
             Orders = Orders + other.Orders,
             Joined = Joined + other.Joined,
+            ActiveMembers = ActiveMembers + other.ActiveMembers,
             NewRedeemers = NewRedeemers + other.NewRedeemers,
             SatisfactionCount = SatisfactionCount + other.SatisfactionCount,
             SatisfactionSum = SatisfactionSum + other.SatisfactionSum,
@@ -198,6 +207,12 @@ public sealed record ReportFigures
 
     /// <summary>The month key (<c>yyyy-MM</c>) of a day.</summary>
     public static string MonthKey(DateOnly day) => day.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
+    // A purchase credited in a program-local month where the member had no credited order before.
+    private static bool NewlyActive(MemberState? before, MemberState after, LoyaltyProgram program) =>
+        after.LastOrderCreditedAt is { } credited
+        && credited != before?.LastOrderCreditedAt
+        && (before?.LastOrderCreditedAt is not { } previous || MonthKey(program.LocalDate(previous)) != MonthKey(program.LocalDate(credited)));
 
     private static IEnumerable<KeyValuePair<string, long>> LotsByMonth(IReadOnlyList<Lot> lots, long sign) =>
         lots.Select(l => new KeyValuePair<string, long>(MonthKey(l.ExpiresOn), sign * l.Points));

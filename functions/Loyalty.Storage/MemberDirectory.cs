@@ -244,9 +244,18 @@ public sealed class MemberDirectory
     /// that hash, then a point read per member found; a stale lookup row (the member's e-mail or
     /// phone changed since) is checked against the member's row and dropped.
     /// </summary>
-    public async Task<IReadOnlyList<DirectoryEntry>> LookupAsync(string kind, string value, CancellationToken ct)
+    public Task<IReadOnlyList<DirectoryEntry>> LookupAsync(string kind, string value, CancellationToken ct) =>
+        Hash(kind, value) is { } hash ? LookupHashAsync(kind, hash, ct) : Task.FromResult<IReadOnlyList<DirectoryEntry>>([]);
+
+    /// <summary>
+    /// As <see cref="LookupAsync"/>, by a hash <see cref="Hash"/> gave before (a privacy request
+    /// keeps the hash of an e-mail, never the address); a hash of another kind finds nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<DirectoryEntry>> LookupHashAsync(string kind, string hash, CancellationToken ct)
     {
-        if (Hash(kind, value) is not { } hash)
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(hash);
+        if (_key is null || kind.Length == 0 || !hash.StartsWith(kind[0] + ":", StringComparison.Ordinal) || !Keys.IsValid(hash))
         {
             return [];
         }

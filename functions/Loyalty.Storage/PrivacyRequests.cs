@@ -54,6 +54,14 @@ public sealed record PrivacyRequest(
 
     /// <summary>A data request whose export is stored (fetch it by <see cref="Id"/>).</summary>
     public bool HasExport { get; init; }
+
+    /// <summary>
+    /// For a body without <c>customer.id</c>: the member directory's keyed hash of the e-mail it
+    /// gave (<see cref="MemberDirectory.Hash"/>, as in the <c>e:</c> lookup rows), never the
+    /// address; removed when the request is done. Not listed by the API.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? EmailHash { get; init; }
 }
 
 /// <summary>
@@ -181,6 +189,7 @@ public sealed class PrivacyRequests(StorageClients clients)
         ["LastError"] = r.LastError,
         ["CompletedAt"] = r.CompletedAt,
         ["HasExport"] = r.HasExport,
+        ["EmailHash"] = r.EmailHash,
     };
 
     private static PrivacyRequest Read(TableEntity row) => new(
@@ -200,6 +209,7 @@ public sealed class PrivacyRequests(StorageClients clients)
         LastError = row.GetString("LastError"),
         CompletedAt = row.GetDateTimeOffset("CompletedAt"),
         HasExport = row.GetBoolean("HasExport") ?? false,
+        EmailHash = row.GetString("EmailHash"),
     };
 
     private static string[] Split(string? text) => string.IsNullOrEmpty(text) ? [] : text.Split(' ');

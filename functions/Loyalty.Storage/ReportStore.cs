@@ -11,6 +11,9 @@ namespace Loyalty.Storage;
 /// <summary>One month of the reports: its figures and the last day they include.</summary>
 public sealed record ReportMonth(string Month, ReportFigures Figures, DateOnly? Through);
 
+/// <summary>The segments' sizes as of one <c>SegmentMembers</c> run (the program-local day it scored as of).</summary>
+public sealed record SegmentSummary(DateOnly AsOf, SegmentSizes Sizes);
+
 /// <summary>What one roll-up did: the months it recomputed and the last day now rolled up.</summary>
 public sealed record RollUpRun(IReadOnlyList<string> Months, DateOnly? Through, int DayRows);
 
@@ -29,6 +32,8 @@ public sealed class ReportStore
     private const string RollUpPartition = "rollup";
     private const string CursorKey = "cursor";
     private const string DirtyPrefix = "dirty|";
+    private const string SegmentsPartition = "segments";
+    private const string SegmentsKey = "latest";
 
     private readonly TableClient _table;
 
@@ -180,6 +185,35 @@ public sealed class ReportStore
         }
 
         return [.. months.Values];
+    }
+
+    /// <summary>
+    /// Replaces the segments' summary row (partition <c>segments</c>, RowKey <c>latest</c>) with
+    /// the sizes of a <c>SegmentMembers</c> run: 1 upsert, so the report reads one row, never the
+    /// directory.
+    /// </summary>
+    public async Task WriteSegmentsAsync(SegmentSummary summary, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var row = new TableEntity(SegmentsPartition, SegmentsKey)
+        {
+            ["AsOf"] = DayKey(summary.AsOf),
+            ["Data"] = JsonSerializer.Serialize(summary.Sizes, EventEnvelope.Json),
+        };
+        await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The segments' sizes of the last <c>SegmentMembers</c> run (1 point read), or null before the first.</summary>
+    public async Task<SegmentSummary?> ReadSegmentsAsync(CancellationToken ct)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(SegmentsPartition, SegmentsKey, ["AsOf", "Data"], ct).ConfigureAwait(false);
+        if (!row.HasValue || row.Value!.GetString("AsOf") is not { } asOf
+            || JsonSerializer.Deserialize<SegmentSizes>(row.Value.GetString("Data") ?? "null", EventEnvelope.Json) is not { } sizes)
+        {
+            return null;
+        }
+
+        return new SegmentSummary(ParseDay(asOf), sizes);
     }
 
     private async Task<(ReportFigures Figures, int Rows)> SumDaysAsync(DateOnly start, DateOnly end, CancellationToken ct)

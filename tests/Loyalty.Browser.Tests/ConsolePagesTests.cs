@@ -162,6 +162,79 @@ public sealed class ConsolePagesTests(ConsoleBrowser browser) : IClassFixture<Co
     }
 
     [Fact]
+    public async Task The_member_page_shows_the_segment_of_the_last_segment_run_and_not_scored_yet_for_a_member_who_joined_after_it()
+    {
+        using (var run = await AdminPostAsync("api/admin/jobs/SegmentMembers/runs"))
+        {
+            run.EnsureSuccessStatusCode();
+        }
+
+        await EnrolAsync("seg-late", "seg-late@example.com");
+
+        // The directory's segment (the members list answers with it) is what the page shows.
+        var listed = (await ApiAsync("api/members?q=demo-04"))["members"]!.AsArray().Single()!["segment"]!;
+        var activity = await ApiAsync("api/members/demo-04/activity");
+        Assert.Equal(listed.ToJsonString(), activity["segment"]!.ToJsonString());
+        var program = await ApiAsync("api/program");
+
+        await using var s = await browser.OpenAsync();
+        await s.SignInAsync();
+        await s.Page.GotoAsync("/console/members/demo-04");
+        await s.ReadyAsync();
+        var names = new Dictionary<string, string> { ["high"] = "High", ["medium"] = "Medium", ["low"] = "Low", ["active"] = "Active", ["at-risk"] = "At risk", ["lapsed"] = "Lapsed" };
+        Assert.Equal(names[listed["value"]!.GetValue<string>()], await s.ValueAsync("segmentValue"));
+        Assert.Equal(names[listed["behaviour"]!.GetValue<string>()], await s.ValueAsync("segmentBehaviour"));
+        Assert.Equal($"{listed["recency"]}{listed["frequency"]}{listed["monetary"]}", await s.ValueAsync("rfm"));
+        Assert.Equal(
+            listed["lifetimeValue"]!.GetValue<decimal>().ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + " " + program["currency"]!.GetValue<string>(),
+            await s.ValueAsync("lifetimeValue"));
+        Assert.Equal(0, await s.Page.Locator("dd[data-key=segment]").CountAsync());
+
+        // A member who joined after the run has no segment yet, and the page says so.
+        Assert.Null((await ApiAsync("api/members/seg-late/activity"))["segment"]);
+        await s.Page.GotoAsync("/console/members/seg-late");
+        await s.ReadyAsync();
+        Assert.Equal("Not scored yet", await s.ValueAsync("segment"));
+        Assert.Equal(0, await s.Page.Locator("dd[data-key=rfm]").CountAsync());
+        s.AssertNoErrors();
+    }
+
+    private async Task<HttpResponseMessage> AdminPostAsync(string path)
+    {
+        using var client = browser.Host.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-functions-key", LocalHost.AdminKey);
+        return await client.SendAsync(request);
+    }
+
+    // Enrols a member through the signed generic API and waits until the members list finds it.
+    private async Task EnrolAsync(string memberId, string email)
+    {
+        var body = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            eventId = memberId + "-enrolled",
+            type = "member.enrolled",
+            memberId,
+            occurredAt = DateTimeOffset.UtcNow.AddMinutes(-1),
+            payload = new { profile = new { firstName = "Late", lastName = "Joiner", email } },
+        });
+        using (var client = browser.Host.CreateClient())
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/events") { Content = new ByteArrayContent(bytes) };
+            request.Content.Headers.ContentType = new("application/json");
+            request.Headers.Add("X-Loyalty-Signature", Signing.Hex(bytes, LocalHost.ApiSecret));
+            using var response = await client.SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        for (var i = 0; i < 150 && (await ApiAsync("api/members?q=" + memberId))["total"]!.GetValue<int>() == 0; i++)
+        {
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
     public async Task A_member_named_like_markup_is_shown_as_text_and_runs_no_script()
     {
         const string Name = "<img src=x onerror=alert(1)>";

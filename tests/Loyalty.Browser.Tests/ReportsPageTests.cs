@@ -25,9 +25,20 @@ public sealed class ReportsPageTests(ConsoleBrowser browser) : IClassFixture<Con
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
+    private async Task<JsonObject> RunSegmentsAsync()
+    {
+        using var client = browser.Host.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/admin/jobs/SegmentMembers/runs");
+        request.Headers.Add("x-functions-key", LocalHost.AdminKey);
+        using var response = await client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
     [Fact]
     public async Task The_reports_page_shows_the_apis_figures_draws_its_charts_and_downloads_the_same_figures_as_csv()
     {
+        var segmentRun = await RunSegmentsAsync();
         await using var s = await browser.OpenAsync();
         await s.SignInAsync();
         await s.Page.ClickAsync("header a[href='/console/reports']");
@@ -50,6 +61,21 @@ public sealed class ReportsPageTests(ConsoleBrowser browser) : IClassFixture<Con
             var cells = await s.Page.Locator($"#months tbody tr[data-month='{month!["month"]}'] td").AllTextContentsAsync();
             Assert.Equal([Num(month["earned"]), Num(month["imported"]), Num(month["redeemed"]), Num(month["expired"]), Num(month["adjusted"]), Num(month["takenBack"])], cells.Skip(1).Take(6));
             Assert.Equal(Num(month["joined"]), cells[8]);
+            Assert.Equal(Num(month["activeMembers"]), cells[9]);
+        }
+
+        // The demo members bought this past year, so some month has active members.
+        Assert.Contains(months, m => m!["activeMembers"]!.GetValue<long>() > 0);
+
+        // Segment sizes as of the run just made.
+        var segments = report["segments"]!;
+        Assert.Equal(segmentRun["today"]!.GetValue<string>(), segments["asOf"]!.GetValue<string>());
+        Assert.Contains(segments["asOf"]!.GetValue<string>(), (await s.Page.TextContentAsync("#segments-as-of"))!, StringComparison.Ordinal);
+        var sizes = new Dictionary<string, string> { ["high"] = "high", ["medium"] = "medium", ["low"] = "low", ["active"] = "active", ["at-risk"] = "atRisk", ["lapsed"] = "lapsed" };
+        foreach (var (key, field) in sizes)
+        {
+            Assert.Equal(segmentRun["sizes"]![field]!.GetValue<long>(), segments[field]!.GetValue<long>());
+            Assert.Equal(Num(segments[field]), (await s.Page.Locator($"#segments tbody tr[data-segment='{key}'] td").AllTextContentsAsync())[1]);
         }
 
         foreach (var e in report["expiring"]!.AsArray())
@@ -84,6 +110,14 @@ public sealed class ReportsPageTests(ConsoleBrowser browser) : IClassFixture<Con
             var shown = await s.Page.Locator($"#months tbody tr[data-month='{cells[0]}'] td").AllTextContentsAsync();
             // The CSV has the reinstated points between redeemed and expired; the page does not.
             Assert.Equal([cells[1], cells[2], cells[3], cells[5], cells[6], cells[7]], shown.Skip(1).Take(6));
+            Assert.Equal(cells[18], shown[9]);
+        }
+
+        var segmentLines = sections[^1].Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("segment,members", segmentLines[0]);
+        foreach (var key in sizes.Keys)
+        {
+            Assert.Contains($"{key},{(await s.Page.Locator($"#segments tbody tr[data-segment='{key}'] td").AllTextContentsAsync())[1]}", segmentLines);
         }
 
         Assert.All(s.Requests, url => Assert.StartsWith(s.Origin + "/", url, StringComparison.Ordinal));

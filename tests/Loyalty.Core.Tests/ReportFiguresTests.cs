@@ -74,4 +74,34 @@ public sealed class ReportFiguresTests
         Assert.True(ReportFigures.Of(store.State, refused, Program).IsEmpty);
         Assert.True(ReportFigures.Of(store.State, refused with { Outcome = DecisionOutcome.Applied, State = store.State, Entries = [] }, Program).IsEmpty);
     }
+
+    [Fact]
+    public void A_member_counts_as_active_once_in_each_program_local_month_with_an_order_credited()
+    {
+        var store = new MemberStore(Program);
+        var byMonth = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (evt, at) in new (LoyaltyEvent Event, DateTimeOffset At)[]
+        {
+            (Enrolled(), T0),
+            (Purchase("o1", 30m), T0.AddDays(1)),
+            (Purchase("o2", 40m), T0.AddDays(2)),
+            (Purchase("o1", 30m, eventId: "paid:o1:again"), T0.AddDays(3)),
+            (Purchase("o3", 0.5m), T0.AddDays(25)),
+            (Cancelled("o3"), T0.AddDays(26)),
+            (Purchase("o4", 20m), T0.AddDays(27)),
+            (Adjusted(10), T0.AddDays(60)),
+        })
+        {
+            var before = store.State;
+            var figures = store.Apply(evt, at) is { } decision ? ReportFigures.Of(before, decision, Program) : ReportFigures.Zero;
+            var month = ReportFigures.MonthKey(Program.LocalDate(at));
+            byMonth[month] = byMonth.GetValueOrDefault(month) + figures.ActiveMembers;
+        }
+
+        // March: o1 and o2 (the repeat of o1 is no new order); April: o3 earns no point but is an order, o4 adds nothing; May: no order.
+        Assert.Equal(new Dictionary<string, long> { ["2025-03"] = 1, ["2025-04"] = 1, ["2025-05"] = 0 }, byMonth);
+        Assert.Equal(
+            store.Orders.Values.Select(o => ReportFigures.MonthKey(Program.LocalDate(o.CreditedAt))).Distinct().Order().ToList(),
+            byMonth.Where(p => p.Value > 0).Select(p => p.Key).Order().ToList());
+    }
 }

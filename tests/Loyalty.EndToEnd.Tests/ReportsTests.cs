@@ -42,6 +42,7 @@ public sealed class ReportsTests(ReportsFixture service) : IClassFixture<Reports
         }
 
         await Send(Purchase("rp-ann", "a1", 120m));
+        await Send(Purchase("rp-ann", "a0", 10m));
         await Send(Purchase("rp-bo", "b1", 640m));
         await Send(Purchase("rp-cy", "c1", 75m));
         await Send(Purchase("rp-di", "d1", 210m));
@@ -92,10 +93,54 @@ public sealed class ReportsTests(ReportsFixture service) : IClassFixture<Reports
             Assert.Equal(month["adjusted"]!.ToString(), cells[6]);
         }
 
+        // Active members: rp-ann's two March orders count her once; the April orders were placed in March but credited in April.
+        Assert.Equal((4L, 2L), (Month(live, "2027-03")["activeMembers"]!.GetValue<long>(), Month(live, "2027-04")["activeMembers"]!.GetValue<long>()));
+        foreach (var month in live["months"]!.AsArray())
+        {
+            Assert.Equal(month!["activeMembers"]!.ToString(), monthsTable.Single(l => l.StartsWith(month["month"]!.GetValue<string>() + ",", StringComparison.Ordinal)).Split(',')[18]);
+        }
+
+        // Segment sizes: none before the first segment run; then the run's sizes, which the members list filtered by segment gives too.
+        Assert.Null(live["segments"]);
+        var segmentRun = await RunJob("SegmentMembers");
+        var report = await ReportAsync();
+        var segments = report["segments"]!.AsObject();
+        Assert.Equal("2027-04-06", segments["asOf"]!.GetValue<string>());
+        Assert.Equal(segmentRun["sizes"]!["members"]!.GetValue<long>(), segments["members"]!.GetValue<long>());
+        Assert.Equal((await ListAsync(string.Empty))["total"]!.GetValue<long>(), segments["members"]!.GetValue<long>());
+        var sections = (await CsvAsync()).Split("\r\n\r\n");
+        var csvSegments = sections[^1].Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("segment,members", csvSegments[0]);
+        Assert.Contains("segmentsAsOf,2027-04-06", sections[0], StringComparison.Ordinal);
+        foreach (var (field, query, key) in new[]
+        {
+            ("high", "value=high", "high"), ("medium", "value=medium", "medium"), ("low", "value=low", "low"),
+            ("active", "behaviour=active", "active"), ("atRisk", "behaviour=at-risk", "at-risk"), ("lapsed", "behaviour=lapsed", "lapsed"),
+        })
+        {
+            var size = segments[field]!.GetValue<long>();
+            Assert.Equal(segmentRun["sizes"]![field]!.GetValue<long>(), size);
+            Assert.Equal((await ListAsync(query))["total"]!.GetValue<long>(), size);
+            Assert.Contains($"{key},{size}", csvSegments);
+        }
+
+        Assert.Equal(segments["members"]!.GetValue<long>(), segments["high"]!.GetValue<long>() + segments["medium"]!.GetValue<long>() + segments["low"]!.GetValue<long>());
+
         // The operator's audit agrees: members, directory and reports.
         var (code, output) = await AuditAsync();
         Assert.True(code == 0, output);
         Assert.Contains("Everything agrees.", output, StringComparison.Ordinal);
+    }
+
+    private static JsonObject Month(JsonObject report, string month) =>
+        report["months"]!.AsArray().Single(m => m!["month"]!.GetValue<string>() == month)!.AsObject();
+
+    private async Task<JsonObject> ListAsync(string query)
+    {
+        using var request = Admin(HttpMethod.Get, "api/members?pageSize=1&" + query, null);
+        using var response = await service.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
     [Fact]
@@ -183,6 +228,7 @@ public sealed class ReportsTests(ReportsFixture service) : IClassFixture<Reports
     {
         var ledger = new List<(string Kind, long Points, long Pending, string Month)>();
         var notes = new List<(int? Satisfaction, int? Nps, string Month)>();
+        var credited = new HashSet<(string Member, string Month)>();
         var states = new List<JsonNode>();
         await foreach (var row in service.Members.QueryAsync<TableEntity>())
         {
@@ -194,6 +240,10 @@ public sealed class ReportsTests(ReportsFixture service) : IClassFixture<Reports
             {
                 var note = JsonNode.Parse(row.GetString("Data")!)!;
                 notes.Add((note["satisfaction"]?.GetValue<int>(), note["nps"]?.GetValue<int>(), Month(row.GetDateTimeOffset("At")!.Value)));
+            }
+            else if (row.RowKey.StartsWith("order|", StringComparison.Ordinal))
+            {
+                credited.Add((row.PartitionKey, Month(JsonNode.Parse(row.GetString("Data")!)!["creditedAt"]!.GetValue<DateTimeOffset>())));
             }
             else if (row.RowKey == "state")
             {
@@ -220,6 +270,7 @@ public sealed class ReportsTests(ReportsFixture service) : IClassFixture<Reports
             Assert.Equal(scored.Count, month["feedback"]!.GetValue<long>());
             Assert.Equal(scored.Count == 0 ? null : Math.Round((decimal)scored.Average(n => n.Satisfaction!.Value), 2), month["averageSatisfaction"]?.GetValue<decimal>());
             var nps = notes.Where(n => n.Month == key && n.Nps is not null).ToList();
+            Assert.Equal(credited.Count(c => c.Month == key), month["activeMembers"]!.GetValue<long>());
             Assert.Equal(nps.Count == 0 ? null : Math.Round(100m * (nps.Count(n => n.Nps >= 9) - nps.Count(n => n.Nps <= 6)) / nps.Count, 1), month["nps"]?.GetValue<decimal>());
         }
 

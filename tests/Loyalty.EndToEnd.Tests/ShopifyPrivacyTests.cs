@@ -148,6 +148,51 @@ public sealed class ShopifyPrivacyTests(ShopifyPrivacyTests.PrivacyFixture servi
     }
 
     [Fact]
+    public async Task Customers_redact_with_an_email_and_no_customer_id_erases_the_shopify_member_of_that_email_without_storing_the_address()
+    {
+        const string email = "Only.Email.Redact@example.org";
+        await BuyAsync(8803001, 88030011, email.ToLowerInvariant(), "+15550188401", "Nurpostfach");
+
+        // A member of another source with the same e-mail is not the shop's customer to erase.
+        var other = JsonNode.Parse(Payloads.GenericPurchase("t:keep-email-8803:1:paid", "keep-email-8803", "keep-email-order-1", 30m, 1))!.AsObject();
+        other["payload"]!["profile"] = new JsonObject { ["email"] = email.ToLowerInvariant() };
+        (await service.PostEventAsync(other.ToJsonString())).Dispose();
+        await service.WaitForMemberAsync("keep-email-8803", m => ServiceFixture.Balance(m) >= 30);
+        await service.WaitForQueueDrainedAsync();
+
+        // Shopify's shape with customer.id null: the e-mail (another case) is all there is.
+        var body = $$$"""{"shop_id":954889,"shop_domain":"{{{Shop}}}","customer":{"id":null,"email":"{{{email}}}","phone":null},"orders_to_redact":[]}""";
+        var (status, answer) = await PrivacyAsync("customers/redact", body, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.OK, status);
+        var requestId = answer["privacyRequest"]!.GetValue<string>();
+
+        // The request row keeps the directory's keyed hash, never the address.
+        var schedule = new TableClient(service.Azurite.ConnectionString, "schedule");
+        var row = (await schedule.GetEntityAsync<TableEntity>("privacy", requestId)).Value;
+        Assert.Null(row.GetString("CustomerId"));
+        Assert.StartsWith("e:", row.GetString("EmailHash"), StringComparison.Ordinal);
+        Assert.DoesNotContain(await FindAsync(email), f => f.StartsWith("schedule (privacy", StringComparison.Ordinal));
+
+        await RunJobAsync();
+        using (var list = await AdminAsync(HttpMethod.Get, "api/admin/privacy-requests"))
+        {
+            var requests = (await list.Content.ReadFromJsonAsync<JsonObject>())!["requests"]!.AsArray();
+            var mine = Assert.Single(requests, r => r!["request"]!["id"]!.GetValue<string>() == requestId)!["request"]!;
+            Assert.Equal("done", mine["status"]!.GetValue<string>());
+            Assert.Equal(["shopify-8803001"], mine["memberIds"]!.AsArray().Select(m => m!.GetValue<string>()));
+            Assert.Null(mine["emailHash"]);
+        }
+
+        // The Shopify member is erased everywhere; the other member keeps its e-mail; the hash went with the request's work.
+        Assert.All(await FindAsync(email, "Nurpostfach", "5550188401"), f => Assert.Contains("keep-email-8803", f, StringComparison.Ordinal));
+        Assert.NotEmpty(await FindAsync(email));
+        Assert.Null((await schedule.GetEntityAsync<TableEntity>("privacy", requestId)).Value.GetString("EmailHash"));
+        var audit = await MemberAudit.ReadAsync(service.Azurite.ConnectionString);
+        Assert.True(audit["shopify-8803001"].Balance > 0);
+        Assert.Empty(MemberAudit.Inconsistencies(audit["shopify-8803001"]));
+    }
+
+    [Fact]
     public async Task Shop_redact_erases_every_Shopify_member_and_leaves_other_shops_members()
     {
         await BuyAsync(8802001, 88020011, "first.shopredact@example.org", "+15550188301", "Oberquist");

@@ -16,6 +16,7 @@ namespace Loyalty.App.Http;
 public sealed class WebhookHandlers(
     EventQueue queue,
     PrivacyRequests privacy,
+    MemberDirectory directory,
     DeliveryLog deliveries,
     IOptions<WebhookSecrets> secrets,
     IOptions<IntakeOptions> intakeOptions,
@@ -114,7 +115,10 @@ public sealed class WebhookHandlers(
                 await RecordAsync(result, routed, ct);
                 logger.LogInformation("Queued {Count} event(s) from {Source} routed by order: {EventIds}", routed.Count, source, routed.Select(e => e.EventId));
                 return Results.Json(new AcceptedView(routed.Select(e => e.EventId).ToList()), EventEnvelope.Json, statusCode: StatusCodes.Status202Accepted);
-            case IntakePrivacyRequest { Request: var privacyRequest }:
+            case IntakePrivacyRequest { Request: var sentRequest, Email: var email }:
+                // Only the directory's keyed hash of an e-mail is kept (a body without a customer id), never the address.
+                var privacyRequest = email is null ? sentRequest : sentRequest with { EmailHash = directory.Hash("email", email) };
+
                 // Answered 200 only once the request row is written; a storage failure answers 500 and Shopify retries.
                 var recorded = await privacy.RecordAsync(privacyRequest, ct);
                 logger.LogInformation("Privacy request {RequestId} ({Topic}) from {Source} {Recorded}", privacyRequest.Id, privacyRequest.Topic, source, recorded ? "recorded" : "already recorded");

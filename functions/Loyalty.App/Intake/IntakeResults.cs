@@ -48,8 +48,11 @@ public sealed record IntakeAcceptedByOrder(string Source, string OrderId, IReadO
 /// A Shopify privacy request (<c>customers/redact</c>, <c>customers/data_request</c>,
 /// <c>shop/redact</c>): record it durably, then answer 200; its work is done by the
 /// <c>ProcessPrivacyRequests</c> job. It holds ids only, never the e-mail or phone sent.
+/// <paramref name="Email"/> is the customer's e-mail when the body names no <c>customer.id</c>: the
+/// webhook handler turns it into the directory's keyed hash before the request is stored, and
+/// never keeps or logs it.
 /// </summary>
-public sealed record IntakePrivacyRequest(Storage.PrivacyRequest Request) : IntakeResult;
+public sealed record IntakePrivacyRequest(Storage.PrivacyRequest Request, string? Email = null) : IntakeResult;
 
 /// <summary>Nothing to do (guest order, privacy topic, unpaid order, ping...); answer 200. <see cref="Reason"/> holds no personal data.</summary>
 public sealed record IntakeIgnored(string Reason) : IntakeResult;

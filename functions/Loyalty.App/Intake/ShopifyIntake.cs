@@ -180,7 +180,8 @@ public static partial class ShopifyIntake
     /// <summary>
     /// A privacy topic in Shopify's published shape: <c>shop_domain</c> (else the shop header),
     /// and for the customers topics <c>customer.id</c>, the orders (<c>orders_to_redact</c>,
-    /// <c>orders_requested</c>) and <c>data_request.id</c>. The e-mail and phone sent are not kept.
+    /// <c>orders_requested</c>) and <c>data_request.id</c>. The e-mail and phone sent are not kept;
+    /// the e-mail is passed on (to be hashed) only when there is no customer id.
     /// The request id comes from the shop and the webhook id, or the body when no id was sent,
     /// so a retried delivery names the same request.
     /// </summary>
@@ -215,6 +216,7 @@ public static partial class ShopifyIntake
         }
 
         string? customerId = null;
+        string? email = null;
         string? dataRequestId = null;
         var orders = new List<string>();
         if (topic == "shop/redact")
@@ -227,8 +229,14 @@ public static partial class ShopifyIntake
         }
         else
         {
-            fields.Object(root, "customer", "", required: true);
+            var customer = fields.Object(root, "customer", "", required: true);
             customerId = CustomerId(fields, root);
+
+            // Without a customer id, the e-mail is the only way to the member (the directory's keyed hash of it).
+            if (customerId is null && customer is { } who && fields.Text(who, "email", "customer") is { Length: > 2 and <= 320 } sent && sent.Contains('@', StringComparison.Ordinal))
+            {
+                email = sent;
+            }
             var list = topic == "customers/redact" ? "orders_to_redact" : "orders_requested";
             if (root.TryGetProperty(list, out var ids) && ids.ValueKind != JsonValueKind.Null)
             {
@@ -268,7 +276,7 @@ public static partial class ShopifyIntake
         var origin = topic + "\n" + (webhookId is not null ? "webhook\n" + webhookId : root.GetRawText());
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(shop + "\n" + origin));
         var requestId = "pr-" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
-        return new IntakePrivacyRequest(new Storage.PrivacyRequest(requestId, topic, shop, customerId, [.. orders.Distinct(StringComparer.Ordinal)], dataRequestId, receivedAt));
+        return new IntakePrivacyRequest(new Storage.PrivacyRequest(requestId, topic, shop, customerId, [.. orders.Distinct(StringComparer.Ordinal)], dataRequestId, receivedAt), email);
     }
 
     /// <summary>A refusal when an order topic carries a refund's body (a refund has <c>order_id</c> and <c>refund_line_items</c>).</summary>

@@ -7,9 +7,12 @@ namespace Loyalty.App.Operations;
 /// <summary>One ledger row as stored.</summary>
 public sealed record AuditedEntry(long Sequence, string Kind, long Points, long PendingChange, long BalanceAfter, string SourceEventId, string? OrderId, string? RewardId, DateTimeOffset At = default);
 
-/// <summary>A member partition as stored: the state row's balance, the ledger oldest first, the event markers and the redemption rows, and the state itself.</summary>
+/// <summary>A member partition as stored: the state row's balance, the ledger oldest first, the event markers and the redemption rows, the state itself, and when each order was credited.</summary>
 public sealed record AuditedMember(string MemberId, long Balance, IReadOnlyList<AuditedEntry> Ledger, IReadOnlySet<string> Markers, IReadOnlySet<string> Redemptions, MemberState? State = null)
 {
+    /// <summary>When each of the member's orders (<c>order|</c> rows) was credited.</summary>
+    public IReadOnlyList<DateTimeOffset> OrdersCreditedAt { get; init; } = [];
+
     /// <summary>The entries of one kind.</summary>
     public IEnumerable<AuditedEntry> Of(string kind) => Ledger.Where(e => e.Kind == kind);
 }
@@ -36,6 +39,7 @@ public static class MemberAudit
         var ledgers = new Dictionary<string, List<AuditedEntry>>(StringComparer.Ordinal);
         var markers = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var redemptions = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var orders = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
         await foreach (var row in members.QueryAsync<TableEntity>(cancellationToken: ct).ConfigureAwait(false))
         {
             var member = row.PartitionKey;
@@ -68,6 +72,11 @@ public static class MemberAudit
             {
                 Get(redemptions, member).Add(row.RowKey["redemption|".Length..]);
             }
+            else if (row.RowKey.StartsWith("order|", StringComparison.Ordinal)
+                && row.GetString("Data") is { } order && JsonSerializer.Deserialize<OrderRecord>(order, EventEnvelope.Json) is { } record)
+            {
+                Get(orders, member).Add(record.CreditedAt);
+            }
         }
 
         return balances.ToDictionary(
@@ -78,7 +87,10 @@ public static class MemberAudit
                 [.. (ledgers.GetValueOrDefault(b.Key) ?? []).OrderBy(e => e.Sequence)],
                 markers.GetValueOrDefault(b.Key) ?? [],
                 redemptions.GetValueOrDefault(b.Key) ?? [],
-                states.GetValueOrDefault(b.Key)),
+                states.GetValueOrDefault(b.Key))
+            {
+                OrdersCreditedAt = orders.GetValueOrDefault(b.Key) ?? [],
+            },
             StringComparer.Ordinal);
     }
 

@@ -10,8 +10,9 @@ namespace Loyalty.App.Operations;
 /// and the report's totals against the member partitions: the liability against the balances,
 /// members, tiers and redeemers against the states, and each month's earned, imported, redeemed,
 /// reinstated, expired, adjusted and taken-back points against the ledger entries of that
-/// program-local month; and each limited reward's slots against the redemptions holding them.
-/// It reads every member: for the operator, never on a request path.
+/// program-local month, and its active members against the members with an order credited in
+/// that month (their <c>order|</c> rows); and each limited reward's slots against the redemptions
+/// holding them. It reads every member: for the operator, never on a request path.
 /// </summary>
 public sealed class ProgramAudit(StorageClients clients, MemberDirectory directory, ReportStore reports, RewardSlots slots, LoyaltyProgram program)
 {
@@ -61,7 +62,12 @@ public sealed class ProgramAudit(StorageClients clients, MemberDirectory directo
         }
 
         var byMonth = months.ToDictionary(m => m.Month, m => m.Figures, StringComparer.Ordinal);
-        foreach (var month in ledger.Select(e => ReportFigures.MonthKey(program.LocalDate(e.At))).Concat(byMonth.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        var activeByMonth = members.Values
+            .SelectMany(m => m.OrdersCreditedAt.Select(at => (m.MemberId, Month: ReportFigures.MonthKey(program.LocalDate(at)))))
+            .Distinct()
+            .GroupBy(p => p.Month, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+        foreach (var month in ledger.Select(e => ReportFigures.MonthKey(program.LocalDate(e.At))).Concat(byMonth.Keys).Concat(activeByMonth.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             var f = byMonth.GetValueOrDefault(month) ?? ReportFigures.Zero;
             var inMonth = ledger.Where(e => ReportFigures.MonthKey(program.LocalDate(e.At)) == month).ToList();
@@ -73,6 +79,7 @@ public sealed class ProgramAudit(StorageClients clients, MemberDirectory directo
             Compare($"{month} expired", f.Expired, -Sum(LedgerKinds.Expired));
             Compare($"{month} adjusted", f.Adjusted, Sum(LedgerKinds.Adjusted));
             Compare($"{month} taken back", f.TakenBack, -Sum(LedgerKinds.Refunded, LedgerKinds.Cancelled));
+            Compare($"{month} active members", f.ActiveMembers, activeByMonth.GetValueOrDefault(month));
         }
 
         // A limited reward's slots against the redemptions holding them: more slots than redemptions

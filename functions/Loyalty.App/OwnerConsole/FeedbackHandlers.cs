@@ -13,10 +13,12 @@ namespace Loyalty.App.OwnerConsole;
 /// <summary>
 /// Feedback and service records (through the one writer path: an event, the decider, one
 /// commit) and the member's activity for the member page: orders, redemptions, feedback,
-/// service records, messages, spend by month and by category. Admin key or console session.
+/// service records, messages, spend by month and by category, and the segment the last
+/// <c>SegmentMembers</c> run wrote onto the member's directory row. Admin key or console session.
 /// </summary>
 public sealed class FeedbackHandlers(
     MemberStore store,
+    MemberDirectory directory,
     MemberCommands commands,
     LoyaltyProgram program,
     IOptions<LoyaltyOptions> options,
@@ -120,8 +122,12 @@ public sealed class FeedbackHandlers(
         var redemptions = store.GetRedemptionsAsync(memberId, ct);
         var notes = store.GetNotesAsync(memberId, ct);
         var messages = store.GetMessagesAsync(memberId, ct);
-        await Task.WhenAll(orders, redemptions, notes, messages);
-        return Results.Json(ActivityView.From(state, await orders, await redemptions, await notes, await messages, program, clock.GetUtcNow()), EventEnvelope.Json);
+
+        // The segment lives on the directory row (one point read), not in the member's partition.
+        var entry = directory.GetAsync(memberId, ct);
+        await Task.WhenAll(orders, redemptions, notes, messages, entry);
+        var view = ActivityView.From(state, await orders, await redemptions, await notes, await messages, program, clock.GetUtcNow());
+        return Results.Json(view with { Segment = (await entry)?.Segment }, EventEnvelope.Json);
     }
 
     private static IResult Answer(ApplyResult result, string requestId) => result.Outcome switch
@@ -167,6 +173,9 @@ public sealed record ActivityView(
     int? LastSatisfaction,
     int? LastNps)
 {
+    /// <summary>The member's segment as of the last <c>SegmentMembers</c> run (from the directory row), or null before the member's first scoring.</summary>
+    public MemberSegment? Segment { get; init; }
+
     /// <summary>Builds the view as of <paramref name="now"/>.</summary>
     public static ActivityView From(MemberState state, IReadOnlyList<OrderRecord> orders, IReadOnlyList<RedemptionRecord> redemptions, IReadOnlyList<MemberNote> notes, IReadOnlyList<OutboxMessage> messages, LoyaltyProgram program, DateTimeOffset now)
     {

@@ -14,7 +14,8 @@ public sealed record PrivacyRun(DateTimeOffset At, int Open, int Completed, int 
 /// The <c>ProcessPrivacyRequests</c> timer: works through the privacy requests recorded by the
 /// Shopify webhook (<see cref="PrivacyRequests"/>), oldest first.
 /// <list type="bullet">
-/// <item><c>customers/redact</c>: erases the member of <c>customer.id</c> and every member an
+/// <item><c>customers/redact</c>: erases the member of <c>customer.id</c> (or, for a body without
+/// one, the Shopify members the directory finds by the keyed hash of its e-mail) and every member an
 /// order it lists was credited to (found through the order index), each through
 /// <see cref="MemberErasure"/> (the one writer path, <see cref="MemberErased"/>).</item>
 /// <item><c>customers/data_request</c>: prepares the same members' data (as
@@ -30,6 +31,7 @@ public sealed class ShopifyPrivacyJob(
     MemberStore store,
     OrderClaims claims,
     MemberErasure erasure,
+    MemberDirectory directory,
     TimeProvider clock,
     ILogger<ShopifyPrivacyJob> logger)
 {
@@ -75,6 +77,12 @@ public sealed class ShopifyPrivacyJob(
             }
 
             next = next with { Attempts = request.Attempts + 1 };
+            if (next.Status == PrivacyRequest.Done)
+            {
+                // The e-mail's hash was kept only to find the member.
+                next = next with { EmailHash = null };
+            }
+
             await requests.SaveAsync(next, ct);
             erased += next.Erased - request.Erased;
             if (next.Status == PrivacyRequest.Done)
@@ -144,13 +152,19 @@ public sealed class ShopifyPrivacyJob(
         return request;
     }
 
-    // The member of customer.id (when there is one) and the members the listed orders were credited to.
+    // The member of customer.id (when there is one; else the Shopify members of the e-mail's hash) and the members the listed orders were credited to.
     private async Task<IReadOnlyList<string>> MembersOfAsync(PrivacyRequest request, CancellationToken ct)
     {
         var members = new List<string>();
         if (request.CustomerId is { } customer && await store.GetStateAsync(ShopifyIntake.MemberPrefix + customer, ct) is not null)
         {
             members.Add(ShopifyIntake.MemberPrefix + customer);
+        }
+        else if (request.CustomerId is null && request.EmailHash is { } emailHash)
+        {
+            // Only this shop's kind of member: a member of another source with the same e-mail is not the shop's to erase.
+            var found = await directory.LookupHashAsync("email", emailHash, ct);
+            members.AddRange(found.Select(e => e.MemberId).Where(id => id.StartsWith(ShopifyIntake.MemberPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         }
 
         foreach (var order in request.OrderIds)

@@ -13,7 +13,7 @@ namespace Loyalty.App.Reports;
 /// <summary>One month of the report.</summary>
 public sealed record MonthView(
     string Month, long Earned, long Imported, long Redeemed, long Reinstated, long Expired, long Adjusted, long TakenBack,
-    decimal Spend, long Orders, long Joined, decimal? RedemptionRate, long Feedback, decimal? AverageSatisfaction, long NpsResponses, decimal? Nps, long TierUps, long TierDowns);
+    decimal Spend, long Orders, long Joined, long ActiveMembers, decimal? RedemptionRate, long Feedback, decimal? AverageSatisfaction, long NpsResponses, decimal? Nps, long TierUps, long TierDowns);
 
 /// <summary>Points in open lots expiring in one coming month.</summary>
 public sealed record ExpiringView(string Month, long Points, decimal Money);
@@ -21,16 +21,20 @@ public sealed record ExpiringView(string Month, long Points, decimal Money);
 /// <summary>Members in one tier.</summary>
 public sealed record TierView(string Id, string Name, long Members);
 
+/// <summary>The segments' sizes as of the last <c>SegmentMembers</c> run: members per value and per behaviour.</summary>
+public sealed record SegmentsView(DateOnly AsOf, long Members, long High, long Medium, long Low, long Active, long AtRisk, long Lapsed);
+
 /// <summary>What the program owes and earns (<c>GET /api/admin/reports</c>).</summary>
 public sealed record ReportView(
     DateOnly AsOf, string Currency, decimal PointValue, long LiabilityPoints, decimal LiabilityMoney, long PendingPoints,
     long Members, long Redeemers, decimal? RedeemerShare, long EarnedLast12Months, long RedeemedLast12Months, decimal? RedemptionRateLast12Months,
-    IReadOnlyList<ExpiringView> Expiring, IReadOnlyList<MonthView> Months, IReadOnlyList<TierView> Tiers);
+    IReadOnlyList<ExpiringView> Expiring, IReadOnlyList<MonthView> Months, IReadOnlyList<TierView> Tiers, SegmentsView? Segments = null);
 
 /// <summary>
 /// <c>GET /api/admin/reports</c> (admin key or console session), JSON or <c>format=csv</c>, and the
 /// <c>RollUpReports</c> job. Built from the reports table only: one row per month and the day
-/// rows not yet rolled up, never a member partition or the directory.
+/// rows not yet rolled up, and the segments' summary row the <c>SegmentMembers</c> job writes;
+/// never a member partition or the directory.
 /// </summary>
 public sealed class ReportHandlers(ReportStore store, LoyaltyProgram program, IOptions<LoyaltyOptions> options, TimeProvider clock, ILogger<ReportHandlers> logger)
 {
@@ -72,12 +76,14 @@ public sealed class ReportHandlers(ReportStore store, LoyaltyProgram program, IO
     public async Task<ReportView> BuildAsync(CancellationToken ct)
     {
         var today = program.LocalDate(clock.GetUtcNow());
-        var months = await store.ReadAsync(ct);
-        return Build(months, program, today);
+        var months = store.ReadAsync(ct);
+        var segments = store.ReadSegmentsAsync(ct);
+        await Task.WhenAll(months, segments);
+        return Build(await months, program, today, await segments);
     }
 
     /// <summary>The report from the months' figures (pure).</summary>
-    public static ReportView Build(IReadOnlyList<ReportMonth> months, LoyaltyProgram program, DateOnly today)
+    public static ReportView Build(IReadOnlyList<ReportMonth> months, LoyaltyProgram program, DateOnly today, SegmentSummary? segments = null)
     {
         ArgumentNullException.ThrowIfNull(months);
         ArgumentNullException.ThrowIfNull(program);
@@ -113,10 +119,11 @@ public sealed class ReportHandlers(ReportStore store, LoyaltyProgram program, IO
             Rate(window),
             expiring,
             [.. last12.Select(k => View(k, byMonth.GetValueOrDefault(k) ?? ReportFigures.Zero))],
-            [.. program.Tiers.Select(t => new TierView(t.Id, t.Name, all.Tiers.GetValueOrDefault(t.Id)))]);
+            [.. program.Tiers.Select(t => new TierView(t.Id, t.Name, all.Tiers.GetValueOrDefault(t.Id)))],
+            segments is { Sizes: var z } ? new SegmentsView(segments.AsOf, z.Members, z.High, z.Medium, z.Low, z.Active, z.AtRisk, z.Lapsed) : null);
     }
 
-    /// <summary>The report as CSV: a summary, the months, the coming expiry and the tiers, one table after another.</summary>
+    /// <summary>The report as CSV: a summary, the months, the coming expiry, the tiers and the segments, one table after another.</summary>
     public static byte[] Csv(ReportView report)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -135,12 +142,13 @@ public sealed class ReportHandlers(ReportStore store, LoyaltyProgram program, IO
         Line("earnedLast12Months", Num(report.EarnedLast12Months));
         Line("redeemedLast12Months", Num(report.RedeemedLast12Months));
         Line("redemptionRateLast12Months", Opt(report.RedemptionRateLast12Months));
+        Line("segmentsAsOf", report.Segments?.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty);
         text.Append("\r\n");
-        Line("month", "earned", "imported", "redeemed", "reinstated", "expired", "adjusted", "takenBack", "spend", "orders", "joined", "redemptionRate", "feedback", "averageSatisfaction", "npsResponses", "nps", "tierUps", "tierDowns");
+        Line("month", "earned", "imported", "redeemed", "reinstated", "expired", "adjusted", "takenBack", "spend", "orders", "joined", "redemptionRate", "feedback", "averageSatisfaction", "npsResponses", "nps", "tierUps", "tierDowns", "activeMembers");
         foreach (var m in report.Months)
         {
             Line(m.Month, Num(m.Earned), Num(m.Imported), Num(m.Redeemed), Num(m.Reinstated), Num(m.Expired), Num(m.Adjusted), Num(m.TakenBack),
-                Dec(m.Spend), Num(m.Orders), Num(m.Joined), Opt(m.RedemptionRate), Num(m.Feedback), Opt(m.AverageSatisfaction), Num(m.NpsResponses), Opt(m.Nps), Num(m.TierUps), Num(m.TierDowns));
+                Dec(m.Spend), Num(m.Orders), Num(m.Joined), Opt(m.RedemptionRate), Num(m.Feedback), Opt(m.AverageSatisfaction), Num(m.NpsResponses), Opt(m.Nps), Num(m.TierUps), Num(m.TierDowns), Num(m.ActiveMembers));
         }
 
         text.Append("\r\n");
@@ -157,11 +165,22 @@ public sealed class ReportHandlers(ReportStore store, LoyaltyProgram program, IO
             Line(Cell(t.Id), Cell(t.Name), Num(t.Members));
         }
 
+        // Empty until the first segment run: no row is better than a row of zeros.
+        text.Append("\r\n");
+        Line("segment", "members");
+        if (report.Segments is { } z)
+        {
+            foreach (var (segment, members) in new[] { (Segmentation.High, z.High), (Segmentation.Medium, z.Medium), (Segmentation.Low, z.Low), (Segmentation.Active, z.Active), (Segmentation.AtRisk, z.AtRisk), (Segmentation.Lapsed, z.Lapsed) })
+            {
+                Line(segment, Num(members));
+            }
+        }
+
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
     }
 
     private static MonthView View(string month, ReportFigures f) => new(
-        month, f.Earned, f.Imported, f.Redeemed, f.Reinstated, f.Expired, f.Adjusted, f.TakenBack, f.Spend, f.Orders, f.Joined,
+        month, f.Earned, f.Imported, f.Redeemed, f.Reinstated, f.Expired, f.Adjusted, f.TakenBack, f.Spend, f.Orders, f.Joined, f.ActiveMembers,
         Rate(f), f.SatisfactionCount, f.AverageSatisfaction, f.NpsResponses, f.NetPromoterScore, f.TierUps, f.TierDowns);
 
     // Points redeemed (net of reversals) per point earned.

@@ -18,7 +18,10 @@ public sealed class ReportWriter(ReportStore store, MemberStore members, Loyalty
     {
         // The day of the ledger entries' time, so the row's month is the one the ledger says.
         var figures = ReportFigures.Of(before, decision, program);
-        var at = decision.Entries.Count > 0 ? decision.Entries[0].At : clock.GetUtcNow();
+        // A purchase without entries (a zero-point order) goes by its own credit time, the month its active member counts in.
+        var at = decision.Entries.Count > 0 ? decision.Entries[0].At
+            : decision.State?.LastOrderCreditedAt is { } credited && credited != before?.LastOrderCreditedAt ? credited
+            : clock.GetUtcNow();
         return figures.IsEmpty ? null : ReportStore.Serialize(program.LocalDate(at), figures);
     }
 

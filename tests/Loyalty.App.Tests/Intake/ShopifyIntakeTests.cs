@@ -246,6 +246,22 @@ public sealed class ShopifyIntakeTests
     }
 
     [Fact]
+    public void A_redact_without_a_customer_id_passes_its_email_on_to_be_hashed_and_the_request_itself_holds_none()
+    {
+        var body = Utf8("{\"shop_id\":954889,\"shop_domain\":\"northwind-knits.myshopify.com\",\"customer\":{\"id\":null,\"email\":\"john@example.com\",\"phone\":null},\"orders_to_redact\":[]}");
+
+        var result = Assert.IsType<IntakePrivacyRequest>(Shopify(body, "customers/redact", shop: null));
+
+        Assert.Equal("john@example.com", result.Email);
+        Assert.Null(result.Request.CustomerId);
+        Assert.DoesNotContain("john", System.Text.Json.JsonSerializer.Serialize(result.Request), StringComparison.Ordinal);
+
+        // With a customer id the e-mail is not needed, and not passed on.
+        var withId = Utf8("{\"shop_id\":954889,\"shop_domain\":\"northwind-knits.myshopify.com\",\"customer\":{\"id\":191167,\"email\":\"john@example.com\"},\"orders_to_redact\":[]}");
+        Assert.Null(Assert.IsType<IntakePrivacyRequest>(Shopify(withId, "customers/redact", shop: null)).Email);
+    }
+
+    [Fact]
     public void Data_request_keeps_the_orders_requested_and_the_data_request_id_and_shop_redact_needs_only_the_shop()
     {
         var data = Utf8("{\"shop_id\":954889,\"shop_domain\":\"northwind-knits.myshopify.com\",\"orders_requested\":[299938],\"customer\":{\"id\":191167,\"email\":\"john@example.com\"},\"data_request\":{\"id\":9999}}");

@@ -46,6 +46,30 @@ const TEXT = {
 Object.assign(TEXT.en, { reports: 'Reports' });
 Object.assign(TEXT.zh, { reports: '报表' });
 
+// The shop's privacy requests, a section of the members page.
+Object.assign(TEXT.en, {
+  privacyRequests: 'Privacy requests', received: 'Received', topic: 'Request', shopCustomer: 'Shop and customer', membersFound: 'Members',
+  preparedData: 'Prepared data', download: 'Download', noPrivacyRequests: 'No privacy request has been received.', privacyQueued: 'queued', privacyDone: 'done',
+  'customers/redact': 'Erase a customer', 'customers/data_request': 'Customer data request', 'shop/redact': 'Erase the shop',
+  privacyErased: '{0} erased', privacyError: 'last error: {0}', notReady: 'being prepared',
+});
+Object.assign(TEXT.zh, {
+  privacyRequests: '隐私请求', received: '收到时间', topic: '请求', shopCustomer: '店铺与客户', membersFound: '会员',
+  preparedData: '已准备的数据', download: '下载', noPrivacyRequests: '尚未收到隐私请求。', privacyQueued: '排队中', privacyDone: '已完成',
+  'customers/redact': '删除客户数据', 'customers/data_request': '客户数据查阅请求', 'shop/redact': '删除店铺数据',
+  privacyErased: '已删除 {0} 位', privacyError: '上次错误：{0}', notReady: '准备中',
+});
+
+// The member's segment (the SegmentMembers job's last run), shown in the tier block.
+Object.assign(TEXT.en, {
+  segment: 'Segment', segmentValue: 'Value', segmentBehaviour: 'Behaviour', rfm: 'RFM (recency, frequency, monetary; 1–5)', lifetimeValue: 'Lifetime value (estimate)',
+  notScored: 'Not scored yet', 'seg-high': 'High', 'seg-medium': 'Medium', 'seg-low': 'Low', 'seg-active': 'Active', 'seg-at-risk': 'At risk', 'seg-lapsed': 'Lapsed',
+});
+Object.assign(TEXT.zh, {
+  segment: '客户分群', segmentValue: '价值', segmentBehaviour: '活跃度', rfm: 'RFM（最近、频率、金额；1–5）', lifetimeValue: '生命周期价值（估算）',
+  notScored: '尚未评分', 'seg-high': '高', 'seg-medium': '中', 'seg-low': '低', 'seg-active': '活跃', 'seg-at-risk': '有流失风险', 'seg-lapsed': '已流失',
+});
+
 let lang = localStorage.getItem('console-lang') || ((navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en');
 const t = (key, ...args) => (TEXT[lang][key] ?? TEXT.en[key] ?? key).replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)] ?? ''));
 
@@ -152,7 +176,29 @@ async function membersPage() {
     document.getElementById('next').disabled = last.page >= pages;
   }
 
-  rerender = render;
+  let privacy = null;
+  function renderPrivacy() {
+    if (!privacy) return;
+    const keys = ['received', 'topic', 'shopCustomer', 'status', 'membersFound', 'preparedData'];
+    document.getElementById('privacy-status').textContent = privacy.length ? '' : t('noPrivacyRequests');
+    document.querySelector('#privacy-requests tbody').replaceChildren(...privacy.map(({ request: r, exportUrl }) => {
+      const state = [r.status === 'done' ? t('privacyDone') : t('privacyQueued')];
+      if (r.topic === 'shop/redact' && r.erased) state.push(t('privacyErased', r.erased));
+      if (r.lastError) state.push(t('privacyError', r.lastError));
+      const data = exportUrl
+        ? el('a', { href: exportUrl, download: 'data-request-' + r.id + '.json', text: t('download'), 'aria-label': t('download') + ': ' + (r.customerId ?? r.id) })
+        : (r.topic === 'customers/data_request' ? t('notReady') : '');
+      const tr = row([
+        day(r.receivedAt) + ' ' + String(r.receivedAt ?? '').slice(11, 16), t(r.topic), r.shopDomain + (r.customerId ? ' · ' + r.customerId : ''),
+        { text: state.join(' · '), class: 'privacy-state' }, (r.memberIds ?? []).join(', '), data,
+      ], { 'data-request': r.id, 'data-status': r.status });
+      [...tr.children].forEach((td, i) => td.setAttribute('data-label', t(keys[i])));
+      return tr;
+    }));
+  }
+
+  rerender = () => { render(); renderPrivacy(); };
+  const privacyLoad = api('/api/admin/privacy-requests').then(body => { privacy = body.requests; renderPrivacy(); }).catch(err => { document.getElementById('privacy-status').textContent = err.message; });
   form.addEventListener('submit', e => { e.preventDefault(); page = 1; load().catch(err => status(err.message)); });
   document.getElementById('prev').addEventListener('click', () => { page = Math.max(1, page - 1); load().catch(err => status(err.message)); });
   document.getElementById('next').addEventListener('click', () => { page += 1; load().catch(err => status(err.message)); });
@@ -161,7 +207,7 @@ async function membersPage() {
     q.set('format', 'csv');
     location.assign('/api/members?' + q.toString());
   });
-  await load();
+  await Promise.all([load(), privacyLoad]);
 }
 
 // ---------------------------------------------------------------- member
@@ -206,6 +252,12 @@ async function memberPage() {
     if (tier && tier.reviewOn) progress.push(t('review', tier.reviewOn));
     if (tier && tier.graceUntil) progress.push(t('grace', tier.graceUntil));
     document.getElementById('tier-progress').textContent = progress.join(' · ');
+    const seg = activity.segment;
+    dl('segment-list', seg ? [
+      [t('segmentValue'), t('seg-' + seg.value), 'segmentValue'], [t('segmentBehaviour'), t('seg-' + seg.behaviour), 'segmentBehaviour'],
+      [t('rfm'), String(seg.recency) + String(seg.frequency) + String(seg.monetary), 'rfm'],
+      [t('lifetimeValue'), money(seg.lifetimeValue) + ' ' + (program.currency ?? ''), 'lifetimeValue'],
+    ] : [[t('segment'), t('notScored'), 'segment']]);
     document.querySelector('#benefits tbody').replaceChildren(...member.benefits.map(b => row([
       b.name, { text: b.used, class: 'num' }, { text: b.remaining ?? t('unlimited'), class: 'num remaining' }, b.resetsOn,
       el('button', { type: 'button', text: t('useBenefit'), 'aria-label': t('useBenefit') + ': ' + b.name, onclick: () => act(base + '/benefits/' + encodeURIComponent(b.benefitId) + '/uses', { requestId: requestId() }) }),

@@ -8,7 +8,8 @@ Object.assign(TEXT.en, {
   adjusted: 'Adjusted', takenBack: 'Taken back', redemptionRate: 'Redemption rate', joined: 'Joined', avgSatisfaction: 'Satisfaction',
   money: 'Value', membersCount: 'Members', liabilityPoints: 'Outstanding points', liabilityMoney: 'Outstanding value', pendingPoints: 'Pending points',
   redeemers: 'Members who have redeemed', redeemerShare: 'Share who have redeemed', earned12: 'Earned, last 12 months', redeemed12: 'Redeemed, last 12 months',
-  rate12: 'Redemption rate, last 12 months', asOf: 'As of',
+  rate12: 'Redemption rate, last 12 months', asOf: 'As of', activeMembers: 'Active members', segments: 'Segments',
+  segmentsAsOf: 'As of the segment run of {0}.', segmentsNone: 'Not scored yet: the segment run has not run.',
 });
 Object.assign(TEXT.zh, {
   summaryTitle: '积分负债', pointsByMonth: '每月积分', expiringByMonth: '每月到期积分',
@@ -16,7 +17,8 @@ Object.assign(TEXT.zh, {
   adjusted: '调整', takenBack: '退回', redemptionRate: '兑换率', joined: '新会员', avgSatisfaction: '满意度',
   money: '价值', membersCount: '会员数', liabilityPoints: '未兑换积分', liabilityMoney: '未兑换积分价值', pendingPoints: '待生效积分',
   redeemers: '兑换过的会员', redeemerShare: '兑换过的会员占比', earned12: '近 12 个月获得', redeemed12: '近 12 个月兑换',
-  rate12: '近 12 个月兑换率', asOf: '截至',
+  rate12: '近 12 个月兑换率', asOf: '截至', activeMembers: '活跃会员', segments: '客户分群',
+  segmentsAsOf: '截至 {0} 的分群计算。', segmentsNone: '尚未评分：分群计算还没有运行。',
 });
 
 const pct = v => (v == null ? '' : (Number(v) * 100).toFixed(1) + '%');
@@ -42,16 +44,23 @@ async function reportsPage() {
     ];
     document.getElementById('summary').replaceChildren(...summary.flatMap(([label, value, figure]) => [el('dt', { text: t(label) }), el('dd', { text: value, 'data-figure': figure })]));
 
-    const monthKeys = ['month', 'earned', 'imported', 'redeemedPoints', 'expired', 'adjusted', 'takenBack', 'redemptionRate', 'joined', 'avgSatisfaction', 'nps'];
+    const monthKeys = ['month', 'earned', 'imported', 'redeemedPoints', 'expired', 'adjusted', 'takenBack', 'redemptionRate', 'joined', 'activeMembers', 'avgSatisfaction', 'nps'];
     document.querySelector('#months tbody').replaceChildren(...report.months.map(m => cells(row([
       m.month, { text: m.earned, class: 'num' }, { text: m.imported, class: 'num' }, { text: m.redeemed, class: 'num' }, { text: m.expired, class: 'num' },
-      { text: m.adjusted, class: 'num' }, { text: m.takenBack, class: 'num' }, { text: pct(m.redemptionRate), class: 'num' }, { text: m.joined, class: 'num' },
+      { text: m.adjusted, class: 'num' }, { text: m.takenBack, class: 'num' }, { text: pct(m.redemptionRate), class: 'num' }, { text: m.joined, class: 'num' }, { text: m.activeMembers, class: 'num' },
       { text: opt(m.averageSatisfaction), class: 'num' }, { text: opt(m.nps), class: 'num' },
     ], { 'data-month': m.month }), monthKeys)));
     document.querySelector('#expiring tbody').replaceChildren(...report.expiring.map(e => cells(row([
       e.month, { text: e.points, class: 'num' }, { text: money(e.money), class: 'num' },
     ], { 'data-month': e.month }), ['month', 'points', 'money'])));
     document.querySelector('#tiers tbody').replaceChildren(...report.tiers.map(x => cells(row([x.name, { text: x.members, class: 'num' }], { 'data-tier': x.id }), ['tier', 'membersCount'])));
+    const seg = report.segments;
+    document.getElementById('segments-as-of').textContent = seg ? t('segmentsAsOf', seg.asOf) : t('segmentsNone');
+    const sizes = seg ? [['segmentValue', 'high', seg.high], ['segmentValue', 'medium', seg.medium], ['segmentValue', 'low', seg.low],
+      ['segmentBehaviour', 'active', seg.active], ['segmentBehaviour', 'at-risk', seg.atRisk], ['segmentBehaviour', 'lapsed', seg.lapsed]] : [];
+    document.querySelector('#segments tbody').replaceChildren(...sizes.map(([kind, key, members]) => cells(row([
+      t(kind) + ' · ' + t('seg-' + key), { text: members, class: 'num' },
+    ], { 'data-segment': key }), ['segment', 'membersCount'])));
     drawCharts();
   }
 
