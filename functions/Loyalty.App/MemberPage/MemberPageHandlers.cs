@@ -117,8 +117,7 @@ public sealed class MemberPageHandlers(
         }
 
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().AddDays(days).ToUnixTimeSeconds());
-        var path = $"/{HostContract.RoutePrefix}/member-page/{Uri.EscapeDataString(memberId)}?{links.Query(memberId, expiresAt)}";
-        var url = $"{request.Scheme}://{request.Host}{path}";
+        var url = $"{request.Scheme}://{request.Host}{links.PathAndQuery(memberId, expiresAt)}";
         logger.LogInformation("Member page link made for {MemberId}, expiring {ExpiresAt}", memberId, expiresAt);
         return Results.Json(new LinkView(memberId, url, expiresAt), EventEnvelope.Json);
     }
