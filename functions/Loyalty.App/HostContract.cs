@@ -73,6 +73,9 @@ public static class HostContract
         new("GetMemberPageSummary", "GET", "member-page/{memberId}/summary"),
         new("RedeemOnMemberPage", "POST", "member-page/{memberId}/redemptions"),
         new("CreateMemberPageLink", "POST", "admin/members/{memberId}/page-links"),
+        new("ShopifyProxyMemberPage", "GET", "shopify-proxy/member-page"),
+        new("GetShopifyProxyMemberPageSummary", "GET", "shopify-proxy/member-page/summary"),
+        new("RedeemOnShopifyProxyMemberPage", "POST", "shopify-proxy/member-page/redemptions"),
         new("ListPrivacyRequests", "GET", "admin/privacy-requests"),
         new("GetPrivacyRequestExport", "GET", "admin/privacy-requests/{requestId}/export"),
     ];

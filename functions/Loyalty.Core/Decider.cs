@@ -199,7 +199,7 @@ public static partial class Decider
             Merchandise = merchandise,
             OrderTotal = e.OrderTotal,
             PointsEarned = points,
-            Lines = [.. e.Lines.Select(l => new OrderLineEarning(l.LineId, l.Sku, l.Category, l.Quantity, l.Merchandise))],
+            Lines = [.. e.Lines.Select(l => new OrderLineEarning(l.LineId, l.Sku, l.Category, l.Quantity, l.Merchandise, Earning.LinePoints(l, tier, program.LocalDate(e.OccurredAt), program)))],
             CreditedAt = now,
             PlacedAt = e.OccurredAt,
         });
@@ -218,14 +218,18 @@ public static partial class Decider
         }
 
         var lineAmount = e.Lines.Sum(l => l.Amount);
+        var amountShare = order.OrderTotal > 0 ? e.Amount / order.OrderTotal : 0m;
         var share = e.Full
             ? 1m
-            : (order.Merchandise > 0 ? lineAmount / order.Merchandise : 0m) + (order.OrderTotal > 0 ? e.Amount / order.OrderTotal : 0m);
+            : (order.Merchandise > 0 ? lineAmount / order.Merchandise : 0m) + amountShare;
         var cumulative = Math.Min(1m, order.RefundedShare + Math.Clamp(share, 0m, 1m));
 
-        // The target is rounded on the cumulative share, so partial refunds that add up to the
-        // whole order take back exactly what it earned, whatever the rounding of each step.
-        var target = (long)decimal.Round(order.PointsEarned * cumulative, MidpointRounding.AwayFromZero);
+        // Lines take back what they earned (their share of the order's points), an amount its share
+        // of the order total. The target is rounded on the cumulative share, so partial refunds that
+        // add up to the whole order take back exactly what it earned, whatever the rounding of each step.
+        var pointsShare = e.Full ? 1m : LinesPointsShare(order, e.Lines) + amountShare;
+        var cumulativePoints = Math.Min(1m, (order.RefundedPointsShare ?? order.RefundedShare) + Math.Clamp(pointsShare, 0m, 1m));
+        var target = (long)decimal.Round(order.PointsEarned * cumulativePoints, MidpointRounding.AwayFromZero);
         var takeBack = Math.Max(0, Math.Min(target, order.PointsEarned) - order.PointsTakenBack);
 
         var what = e.Full
@@ -241,9 +245,39 @@ public static partial class Decider
             .Applied(order: order with
             {
                 RefundedShare = cumulative,
+                RefundedPointsShare = cumulativePoints,
                 PointsTakenBack = order.PointsTakenBack + takeBack,
                 AppliedRefundIds = [.. order.AppliedRefundIds, e.RefundId],
             });
+    }
+
+    // The share of the order's points that refunded lines earned: each line's points times the
+    // part of its merchandise refunded. A line the record does not know, or a record without
+    // points per line (written before they were kept), counts by merchandise as before.
+    private static decimal LinesPointsShare(OrderRecord order, IReadOnlyList<RefundLine> lines)
+    {
+        if (lines.Count == 0)
+        {
+            return 0m;
+        }
+
+        var byMerchandise = order.Merchandise > 0 ? lines.Sum(l => l.Amount) / order.Merchandise : 0m;
+        var total = order.Lines.Sum(l => l.Points ?? 0m);
+        if (total <= 0 || order.Lines.Any(l => l.Points is null))
+        {
+            return byMerchandise;
+        }
+
+        var points = 0m;
+        foreach (var refunded in lines)
+        {
+            var line = order.Lines.FirstOrDefault(l => l.LineId == refunded.LineId);
+            points += line is { Merchandise: > 0 }
+                ? line.Points!.Value * Math.Min(1m, refunded.Amount / line.Merchandise)
+                : order.Merchandise > 0 ? total * refunded.Amount / order.Merchandise : 0m;
+        }
+
+        return points / total;
     }
 
     private static Decision Cancel(MemberState? state, OrderCancelled e, OrderRecord? order, LoyaltyProgram program, DateTimeOffset now)
@@ -265,6 +299,7 @@ public static partial class Decider
             {
                 Cancelled = true,
                 RefundedShare = 1m,
+                RefundedPointsShare = 1m,
                 PointsTakenBack = order.PointsTakenBack + takeBack,
             });
     }

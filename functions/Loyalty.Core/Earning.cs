@@ -66,4 +66,24 @@ public static class Earning
 
         return new EarningBreakdown(@base, tierExtra, promotionExtra, bonus, (long)Decider.Round(raw, program.Rounding) + bonus, applied);
     }
+
+    /// <summary>
+    /// What <paramref name="line"/> earns before the order's rounding: its merchandise at the earn
+    /// rate, times the tier's multiplier, plus the extra of each running promotion that covers it.
+    /// The lines of an order add up to the breakdown's unrounded points, so a refund of one line can
+    /// take back exactly that line's part.
+    /// </summary>
+    public static decimal LinePoints(OrderLine line, Tier? tier, DateOnly day, LoyaltyProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(program);
+        var @base = line.Merchandise * program.EarnRate;
+        var points = @base * (tier?.Multiplier ?? 1m);
+        foreach (var promotion in program.Promotions.Where(p => p.RunsFor(day, tier?.Id) && p.Covers(line)))
+        {
+            points += @base * ((promotion.Multiplier ?? 1m) - 1m);
+        }
+
+        return points;
+    }
 }

@@ -1,7 +1,8 @@
 namespace Loyalty.Core;
 
 /// <summary>What one line of an order earned.</summary>
-public sealed record OrderLineEarning(string LineId, string? Sku, string? Category, int Quantity, decimal Merchandise);
+/// <param name="Points">The line's points before the order's rounding (tier and promotions included); null on records written before it was kept.</param>
+public sealed record OrderLineEarning(string LineId, string? Sku, string? Category, int Quantity, decimal Merchandise, decimal? Points = null);
 
 /// <summary>
 /// What one order earned and how much of it has been taken back, kept beside the member
@@ -29,6 +30,13 @@ public sealed record OrderRecord
 
     /// <summary>Share of the order refunded so far, 0 to 1.</summary>
     public decimal RefundedShare { get; init; }
+
+    /// <summary>
+    /// Share of the order's points refunded so far, 0 to 1: a refund by lines counts what those
+    /// lines earned (<see cref="OrderLineEarning.Points"/>), which differs from <see cref="RefundedShare"/>
+    /// when lines earn at different rates. Null on records written before it was kept (then <see cref="RefundedShare"/>).
+    /// </summary>
+    public decimal? RefundedPointsShare { get; init; }
 
     /// <summary>Points taken back so far by refunds and cancellation; never more than <see cref="PointsEarned"/>.</summary>
     public long PointsTakenBack { get; init; }

@@ -163,6 +163,18 @@ public sealed class HttpFunctions(
     public Task<IResult> RedeemOnMemberPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/member-page/{memberId}/redemptions")] HttpRequest request, string memberId, CancellationToken ct) =>
         memberPage.RedeemAsync(request, memberId, ct);
 
+    [Function("ShopifyProxyMemberPage")]
+    public IResult ShopifyProxyMemberPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/shopify-proxy/member-page")] HttpRequest request) =>
+        memberPage.ProxyPage(request);
+
+    [Function("GetShopifyProxyMemberPageSummary")]
+    public Task<IResult> GetShopifyProxyMemberPageSummary([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/shopify-proxy/member-page/summary")] HttpRequest request, CancellationToken ct) =>
+        memberPage.ProxySummaryAsync(request, ct);
+
+    [Function("RedeemOnShopifyProxyMemberPage")]
+    public Task<IResult> RedeemOnShopifyProxyMemberPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/shopify-proxy/member-page/redemptions")] HttpRequest request, CancellationToken ct) =>
+        memberPage.ProxyRedeemAsync(request, ct);
+
     [Function("CreateMemberPageLink")]
     public Task<IResult> CreateMemberPageLink([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/members/{memberId}/page-links")] HttpRequest request, string memberId, CancellationToken ct) =>
         memberPage.CreateLinkAsync(request, memberId, ct);

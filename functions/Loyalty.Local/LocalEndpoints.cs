@@ -110,6 +110,9 @@ public static class LocalEndpoints
         "GetMemberPageSummary" => (HttpRequest r, string memberId, MemberPageHandlers h, CancellationToken ct) => h.SummaryAsync(r, memberId, ct),
         "RedeemOnMemberPage" => (HttpRequest r, string memberId, MemberPageHandlers h, CancellationToken ct) => h.RedeemAsync(r, memberId, ct),
         "CreateMemberPageLink" => (HttpRequest r, string memberId, MemberPageHandlers h, CancellationToken ct) => h.CreateLinkAsync(r, memberId, ct),
+        "ShopifyProxyMemberPage" => (HttpRequest r, MemberPageHandlers h) => h.ProxyPage(r),
+        "GetShopifyProxyMemberPageSummary" => (HttpRequest r, MemberPageHandlers h, CancellationToken ct) => h.ProxySummaryAsync(r, ct),
+        "RedeemOnShopifyProxyMemberPage" => (HttpRequest r, MemberPageHandlers h, CancellationToken ct) => h.ProxyRedeemAsync(r, ct),
         _ => throw new InvalidOperationException($"Route {name} has no local handler."),
     };
 }

@@ -47,6 +47,41 @@ public sealed class RefundTests
     }
 
     [Fact]
+    public void Refund_of_one_line_takes_back_exactly_what_that_line_earned_when_lines_earn_at_different_rates()
+    {
+        // Tea earns triple under a promotion: 40.00 of tea earns 120, 60.00 of cups 60; 180 in all.
+        var program = Program with { Promotions = [new Promotion("tea-triple", "Tea triple", new DateOnly(2020, 1, 1), new DateOnly(2030, 12, 31), Multiplier: 3m, Categories: ["tea"])] };
+        var store = History(program, (Purchase("o1", new OrderLine("tea", "TEA-1", "tea", 2, 20m, 0m), new OrderLine("cups", "CUP-1", "cups", 1, 60m, 0m)), T0));
+        Assert.Equal(180, store.Orders["o1"].PointsEarned);
+
+        // The tea line refunded: its 120 points, not 40% of 180 (72), the merchandise share.
+        var tea = store.Decide(new OrderRefunded("refund:o1:r1", Member, T0, "o1", "r1", [new RefundLine("tea", 2, 40m)]), T0.AddDays(1));
+        Assert.Equal(-120, Assert.Single(tea.Entries).Points);
+        Assert.Equal((0.4m, 120L), (tea.Order!.RefundedShare, tea.Order.PointsTakenBack));
+
+        // Half the cups line then takes back half its 60, and the rest of the order what is left.
+        store.Apply(new OrderRefunded("refund:o1:r1", Member, T0, "o1", "r1", [new RefundLine("tea", 2, 40m)]), T0.AddDays(1));
+        var cups = store.Decide(new OrderRefunded("refund:o1:r2", Member, T0, "o1", "r2", [new RefundLine("cups", 1, 30m)]), T0.AddDays(2));
+        Assert.Equal(-30, Assert.Single(cups.Entries).Points);
+        store.Apply(new OrderRefunded("refund:o1:r2", Member, T0, "o1", "r2", [new RefundLine("cups", 1, 30m)]), T0.AddDays(2));
+        var rest = store.Decide(new OrderRefunded("refund:o1:r3", Member, T0, "o1", "r3", [new RefundLine("cups", 1, 30m)]), T0.AddDays(3));
+        Assert.Equal(-30, Assert.Single(rest.Entries).Points);
+        Assert.Equal(180, rest.Order!.PointsTakenBack);
+    }
+
+    [Fact]
+    public void Refund_by_lines_of_an_order_recorded_without_points_per_line_takes_the_share_of_merchandise()
+    {
+        var program = Program with { Promotions = [new Promotion("books-double", "Books double", new DateOnly(2020, 1, 1), new DateOnly(2030, 12, 31), Multiplier: 2m, Categories: ["books"])] };
+        var store = History(program, (Purchase("o1", new OrderLine("l1", "B-1", "books", 1, 50m, 0m), new OrderLine("l2", "C-1", "cups", 1, 50m, 0m)), T0));
+        var older = store.Orders["o1"] with { Lines = [.. store.Orders["o1"].Lines.Select(l => l with { Points = null })] };
+
+        var decision = Decider.Decide(store.State, RefundLines("o1", "r1", 50m), new DecisionInputs(older, null), program, T0);
+
+        Assert.Equal(-75, Assert.Single(decision.Entries).Points);
+    }
+
+    [Fact]
     public void Refund_by_amount_is_measured_against_the_order_total()
     {
         var store = History(Purchase("o1", 100m, orderTotal: 120m));

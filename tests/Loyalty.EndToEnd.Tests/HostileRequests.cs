@@ -321,6 +321,20 @@ public static class HostileRequests
             Add(page, "hostile member id", [400, 403, 404], 1, (r, i) => () => Page(Uri.EscapeDataString(Pick(r, HostileIds)), "?expires=4102444800&signature=" + new string('0', 64)));
         }
 
+        // The member page through Shopify's app proxy: unsigned, forged, stale, or signed for another customer.
+        string[] proxyRoutes = ["ShopifyProxyMemberPage", "GetShopifyProxyMemberPageSummary", "RedeemOnShopifyProxyMemberPage"];
+        foreach (var proxy in proxyRoutes)
+        {
+            var path = proxy switch { "ShopifyProxyMemberPage" => "", "GetShopifyProxyMemberPageSummary" => "/summary", _ => "/redemptions" };
+            var method = proxy == "RedeemOnShopifyProxyMemberPage" ? HttpMethod.Post : HttpMethod.Get;
+            HttpRequestMessage Proxy(string query) => new(method, $"api/shopify-proxy/member-page{path}?{query}") { Content = method == HttpMethod.Post ? new StringContent("{\"rewardId\":\"free-shipping\",\"requestId\":\"hx-proxy\"}", Encoding.UTF8, "application/json") : null };
+            string Signed(string customer, long timestamp) => Signing.ShopifyProxyQuery([("shop", "hx-shop.myshopify.com"), ("logged_in_customer_id", customer), ("path_prefix", "/apps/loyalty"), ("timestamp", timestamp.ToString(CultureInfo.InvariantCulture))], LocalHost.ShopifySecret);
+            Add(proxy, "unsigned", [403], 1, (r, i) => () => Proxy("shop=hx-shop.myshopify.com&logged_in_customer_id=" + Pick(r, ["1", "", "x", "%00"]) + "&timestamp=" + DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+            Add(proxy, "forged signature", [403], 1, (r, i) => () => Proxy("shop=hx-shop.myshopify.com&logged_in_customer_id=1&timestamp=" + DateTimeOffset.UtcNow.ToUnixTimeSeconds() + "&signature=" + Pick(r, [new string('0', 64), "abc", new string('g', 64), Uri.EscapeDataString(Pick(r, HostileIds))])));
+            Add(proxy, "stale", [403], 1, (r, i) => () => Proxy(Signed("1", long.Parse(Pick(r, ["1317327555", "0", "4102444800"]), CultureInfo.InvariantCulture))));
+            Add(proxy, "signed for another customer", [403], 1, (r, i) => () => Proxy(Signed("1", DateTimeOffset.UtcNow.ToUnixTimeSeconds()).Replace("logged_in_customer_id=1", "logged_in_customer_id=2", StringComparison.Ordinal)));
+        }
+
         Add("CreateMemberPageLink", "wrong key", unauthorised, 1, (r, i) => Post($"api/admin/members/{Rich}/page-links", null, key: r.Next(2) == 0 ? false : null));
         Add("CreateMemberPageLink", "bad days", refused, 1, (r, i) => Post($"api/admin/members/{Rich}/page-links", Pick(r, ["{\"days\":0}", "{\"days\":91}", "{\"days\":\"x\"}", "{"])));
 

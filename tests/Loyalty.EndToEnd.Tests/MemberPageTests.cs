@@ -106,6 +106,80 @@ public sealed class MemberPageTests(RewardsFixture service) : IClassFixture<Rewa
         Assert.All(summary["rewards"]!.AsArray(), r => Assert.Equal(balance >= r!["pointsCost"]!.GetValue<long>(), r["canRedeem"]!.GetValue<bool>()));
     }
 
+    [Fact]
+    public async Task Through_Shopify_s_app_proxy_the_signed_in_customer_sees_their_page_and_redeems_and_a_tampered_or_old_request_gets_nothing()
+    {
+        var ada = await RewardTests.ShopifyMemberAsync(service.Client, 8301, 300);
+        var bob = await RewardTests.ShopifyMemberAsync(service.Client, 8302, 900);
+        var bobBefore = (await MemberAsync(bob))["balance"]!.GetValue<long>();
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddDays(5).ToUnixTimeSeconds());
+        await ClockAsync(now);
+
+        // Signed as Shopify's app proxy signs (the shop is the one of Loyalty:Shopify:ShopUrl, here the stand-in's host).
+        string Proxy(string customer, DateTimeOffset at, string? shop = null) => "?" + Signing.ShopifyProxyQuery(
+            [("shop", shop ?? service.Shopify.ShopUrl.Host), ("logged_in_customer_id", customer), ("path_prefix", "/apps/loyalty"), ("timestamp", at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))],
+            LocalHost.ShopifySecret);
+        var signed = Proxy("8301", now.AddSeconds(-30));
+
+        using (var page = await service.Client.GetAsync($"api/shopify-proxy/member-page{signed}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("data-link=\"ok\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var (status, summary) = await GetAsync($"api/shopify-proxy/member-page/summary{signed}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal((ada, (await MemberAsync(ada))["balance"]!.GetValue<long>()), (summary["memberId"]!.GetValue<string>(), summary["balance"]!.GetValue<long>()));
+
+        // The redeem button posts JSON through the proxy: one discount in the shop. A form post (no JSON) redeems nothing.
+        var before = (await MemberAsync(ada))["balance"]!.GetValue<long>();
+        using (var form = await service.Client.PostAsync($"api/shopify-proxy/member-page/redemptions{signed}", new FormUrlEncodedContent([new("rewardId", "usd-5-off"), new("requestId", "proxy-form")])))
+        {
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode);
+        }
+
+        using (var redeemed = await service.Client.PostAsJsonAsync($"api/shopify-proxy/member-page/redemptions{signed}", new { rewardId = "usd-5-off", requestId = "proxy-1" }))
+        {
+            var body = (await redeemed.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.True(redeemed.StatusCode == HttpStatusCode.Created, $"{redeemed.StatusCode} {body}");
+            Assert.Single(service.Shopify.Discounts, d => d.Code == body["code"]!.GetValue<string>());
+        }
+
+        Assert.Equal(before - 100, (await MemberAsync(ada))["balance"]!.GetValue<long>());
+
+        // Nobody signed in to the shop: the page asks them to sign in, the summary is 401.
+        var anonymous = Proxy("", now);
+        using (var page = await service.Client.GetAsync($"api/shopify-proxy/member-page{anonymous}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("data-link=\"sign-in\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync($"api/shopify-proxy/member-page/summary{anonymous}")).Status);
+
+        // Another customer put in a signed request, six minutes old, another shop's, or unsigned: 403 and nothing.
+        var tampered = signed.Replace("logged_in_customer_id=8301", "logged_in_customer_id=8302", StringComparison.Ordinal);
+        var old = Proxy("8301", now.AddMinutes(-6));
+        foreach (var (query, problem) in new[] { (tampered, "invalid-proxy-signature"), (Proxy("8301", now, shop: "other-shop.myshopify.com"), "invalid-proxy-signature"), (signed[..signed.IndexOf("&signature=", StringComparison.Ordinal)], "invalid-proxy-signature"), (old, "proxy-request-expired") })
+        {
+            var (refused, body) = await GetAsync($"api/shopify-proxy/member-page/summary{query}");
+            Assert.True(refused == HttpStatusCode.Forbidden, $"{query}: {refused}");
+            Assert.Equal("/problems/" + problem, body["type"]!.GetValue<string>());
+            Assert.Null(body["balance"]);
+            using var post = await service.Client.PostAsJsonAsync($"api/shopify-proxy/member-page/redemptions{query}", new { rewardId = "free-shipping", requestId = "proxy-bad" });
+            Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
+        }
+
+        using (var page = await service.Client.GetAsync($"api/shopify-proxy/member-page{old}"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
+            Assert.Contains("data-link=\"refused\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before - 100, (await MemberAsync(ada))["balance"]!.GetValue<long>());
+        Assert.Equal(bobBefore, (await MemberAsync(bob))["balance"]!.GetValue<long>());
+    }
+
     private async Task<string> LinkAsync(string member, int days)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"api/admin/members/{member}/page-links") { Content = JsonContent.Create(new { days }) };

@@ -170,6 +170,55 @@ public sealed class MessagingTests(MessagingFixture service) : IClassFixture<Mes
     }
 
     [Fact]
+    public async Task A_message_s_link_to_the_member_s_page_opens_that_member_s_page_for_thirty_days_and_no_other()
+    {
+        const string M = "msg-page";
+        var now = DateTimeOffset.Parse("2027-06-01T16:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        await At(service.Client, now);
+        await Send(Envelope(M, "enrol", "member.enrolled", new { profile = new { email = "page@example.com", firstName = "Pat", locale = "en-US" } }));
+        await Dispatch(service.Client);
+        var welcome = Assert.Single(await MailTo("page@example.com", 1));
+
+        // The link is the member page's own signed link (Loyalty:MemberPage:LinkDays, 30 by default),
+        // in both bodies; the older form (member=, signed with the messaging key) is gone.
+        var found = Regex.Match(welcome.TextBody ?? string.Empty, "Your points: (http://loyalty\\.test/api/member-page/msg-page\\?expires=([0-9]+)&signature=[0-9a-f]{64})");
+        Assert.True(found.Success, welcome.TextBody);
+        var url = found.Groups[1].Value;
+        Assert.Equal(now.AddDays(30).ToUnixTimeSeconds(), long.Parse(found.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(url), welcome.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("member=", welcome.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("member=", welcome.HtmlBody, StringComparison.Ordinal);
+
+        // Requested from the host, the link shows that member's page and summary.
+        var local = url.Replace("http://loyalty.test/", string.Empty, StringComparison.Ordinal);
+        using (var page = await service.Client.GetAsync(local))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("data-link=\"ok\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var query = local[local.IndexOf('?', StringComparison.Ordinal)..];
+        using (var summary = await service.Client.GetAsync($"api/member-page/{M}/summary{query}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, summary.StatusCode);
+            var body = (await summary.Content.ReadFromJsonAsync<JsonObject>(Web))!;
+            Assert.Equal((M, 50L), (body["memberId"]!.GetValue<string>(), body["balance"]!.GetValue<long>()));
+        }
+
+        // The same link for another member's page, or after its 30 days, opens nothing.
+        using (var other = await service.Client.GetAsync($"api/member-page/msg-lin/summary{query}"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        }
+
+        await At(service.Client, now.AddDays(30).AddSeconds(1));
+        using (var expired = await service.Client.GetAsync($"api/member-page/{M}/summary{query}"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, expired.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_refused_address_fails_the_message_and_is_marked_and_the_log_holds_no_address_or_secret()
     {
         const string M = "msg-kai";

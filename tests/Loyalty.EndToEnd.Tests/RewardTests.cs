@@ -189,6 +189,44 @@ public sealed class RewardTests(RewardsFixture service) : IClassFixture<RewardsF
     }
 
     [Fact]
+    public async Task A_generic_shop_is_told_once_by_signed_webhooks_when_a_code_is_reversed_and_when_one_expires_unused()
+    {
+        var member = await ApiMemberAsync("rw-api-2", 800);
+        var (reversedStatus, reversedBody) = await RedeemAsync(service.Client, member, "usd-5-off", "api-reverse");
+        var (expiringStatus, expiringBody) = await RedeemAsync(service.Client, member, "pct-10-off", "api-expire");
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (reversedStatus, expiringStatus));
+        var reversedCode = reversedBody["code"]!.GetValue<string>();
+        var expiringCode = expiringBody["code"]!.GetValue<string>();
+        List<ReceivedWebhook> Hooks(string type, string code) =>
+            [.. service.Webhook.Received.Where(w => w.Body.GetProperty("type").GetString() == type && w.Body.GetProperty("code").GetString() == code)];
+
+        // The owner reverses one: the shop gets reward.reversed with its code, once, however often the dispatcher runs.
+        var (reversed, _) = await ReverseAsync(member, "api-reverse", "wrong reward chosen");
+        Assert.Equal(HttpStatusCode.OK, reversed);
+        await RunUntilAsync(member, "api-reverse", "deleted");
+        await RunJobAsync(service.Client);
+        var reversal = Assert.Single(Hooks("reward.reversed", reversedCode));
+        Assert.True(reversal.SignatureValid);
+        Assert.Equal(member, reversal.Body.GetProperty("memberId").GetString());
+        Assert.Equal(reversal.DeliveryId, reversal.Body.GetProperty("deliveryId").GetString());
+        Assert.Empty(Hooks("reward.expired", reversedCode));
+
+        // The other passes its 7 days unused: reward.expired with its code, once, and the points back once.
+        var balance = ServiceFixture.Balance((await service.GetMemberAsync(member))!);
+        await AtAsync(service.Client, TimeSpan.FromDays(8));
+        await RunUntilAsync(member, "api-expire", "deleted");
+        await RunJobAsync(service.Client);
+        await AtAsync(service.Client, TimeSpan.FromMinutes(5));
+        await RunJobAsync(service.Client);
+        var expiry = Assert.Single(Hooks("reward.expired", expiringCode));
+        Assert.True(expiry.SignatureValid);
+        Assert.Equal(member, expiry.Body.GetProperty("memberId").GetString());
+        Assert.Empty(Hooks("reward.reversed", expiringCode));
+        Assert.Single(Hooks("reward.redeemed", expiringCode));
+        Assert.Equal(balance + 250, ServiceFixture.Balance((await service.GetMemberAsync(member))!));
+    }
+
+    [Fact]
     public async Task Shopify_429_and_THROTTLED_answers_are_retried_with_backoff_until_the_one_discount_exists()
     {
         var member = await ShopifyMemberAsync(8102, 500);

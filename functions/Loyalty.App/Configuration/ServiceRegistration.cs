@@ -62,6 +62,7 @@ public static class ServiceRegistration
         services.AddMetrics();
         services.AddSingleton<ProcessingMetrics>();
         services.AddSingleton<EventMessageHandler>();
+        services.AddSingleton<WooCommerceRefundLines>();
         services.AddSingleton<WebhookHandlers>();
         services.AddSingleton<ProgramHandlers>();
         services.AddSingleton<MemberHandlers>();

@@ -40,8 +40,6 @@ public static class SettingsCatalog
     {
         [nameof(StorageOptions) + "." + nameof(StorageOptions.EventsQueue)] = "set from the top-level EventsQueue setting, the one the function app's %EventsQueue% binding reads",
         [nameof(StorageOptions) + "." + nameof(StorageOptions.PoisonQueue)] = "always {EventsQueue}-poison, the name the Functions host gives poison queues",
-        [nameof(MessagingOptions) + "." + nameof(MessagingOptions.MemberPageUrl)] = "optional: only shops with a member page set it (README)",
-        [nameof(MessagingOptions) + "." + nameof(MessagingOptions.MemberPageLinkDays)] = "optional, with a default (README)",
         [nameof(MessagingOptions) + "." + nameof(MessagingOptions.BatchSize)] = "optional, with a default (README)",
         [nameof(MessagingOptions) + "." + nameof(MessagingOptions.Templates)] = "optional: a list of template overrides by kind and language (README)",
         [nameof(DiscountOptions) + "." + nameof(DiscountOptions.WaitSeconds)] = "optional, with a default (README)",

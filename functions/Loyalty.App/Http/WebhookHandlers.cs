@@ -18,6 +18,7 @@ public sealed class WebhookHandlers(
     PrivacyRequests privacy,
     MemberDirectory directory,
     DeliveryLog deliveries,
+    WooCommerceRefundLines refundLines,
     IOptions<WebhookSecrets> secrets,
     IOptions<IntakeOptions> intakeOptions,
     TimeProvider clock,
@@ -29,15 +30,15 @@ public sealed class WebhookHandlers(
     public Task<IResult> ShopifyAsync(HttpRequest request, CancellationToken ct) =>
         HandleAsync("shopify", request, secrets.Value.Shopify, (h, b, s) => ShopifyIntake.Handle(h, b, s, clock.GetUtcNow(), intakeOptions.Value.AcceptShopifyTestOrders), ct);
 
-    /// <summary><c>POST /api/webhooks/woocommerce</c>.</summary>
+    /// <summary><c>POST /api/webhooks/woocommerce</c>: refunds listed by their total are measured by their lines when the shop's REST keys are set (<see cref="WooCommerceRefundLines"/>).</summary>
     public Task<IResult> WooCommerceAsync(HttpRequest request, CancellationToken ct) =>
-        HandleAsync("woocommerce", request, secrets.Value.WooCommerce, (h, b, s) => WooCommerceIntake.Handle(h, b, s, clock.GetUtcNow()), ct);
+        HandleAsync("woocommerce", request, secrets.Value.WooCommerce, (h, b, s) => WooCommerceIntake.Handle(h, b, s, clock.GetUtcNow()), ct, refundLines.MeasureAsync);
 
     /// <summary><c>POST /api/events</c>: the generic signed API.</summary>
     public Task<IResult> EventsAsync(HttpRequest request, CancellationToken ct) =>
         HandleAsync("api", request, secrets.Value.Api, (h, b, s) => GenericApiIntake.Handle(h, b, s, clock.GetUtcNow()), ct);
 
-    private async Task<IResult> HandleAsync(string source, HttpRequest request, SigningSecret secret, Intake intake, CancellationToken ct)
+    private async Task<IResult> HandleAsync(string source, HttpRequest request, SigningSecret secret, Intake intake, CancellationToken ct, Func<IntakeResult, CancellationToken, Task<IntakeResult>>? measure = null)
     {
         var body = await RequestReading.ReadBodyAsync(request, IntakeLimits.MaxBodyBytes, ct);
         if (body is null)
@@ -48,7 +49,8 @@ public sealed class WebhookHandlers(
 
         try
         {
-            return await QueueAsync(source, Verified(source, secret, RequestReading.Headers(request), body, intake), ct);
+            var result = Verified(source, secret, RequestReading.Headers(request), body, intake);
+            return await QueueAsync(source, measure is null ? result : await measure(result, ct), ct);
         }
         catch (MessageTooLargeException)
         {

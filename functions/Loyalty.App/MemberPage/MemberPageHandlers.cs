@@ -19,6 +19,7 @@ namespace Loyalty.App.MemberPage;
 /// </summary>
 public sealed class MemberPageHandlers(
     MemberPageLinks links,
+    ShopifyAppProxy proxy,
     MemberStore store,
     MemberHandlers members,
     LoyaltyProgram program,
@@ -34,9 +35,53 @@ public sealed class MemberPageHandlers(
     /// summary with the same link). A link that is missing, tampered, another member's or expired
     /// gets the page with the refusal's status and only the words "this link does not work".
     /// </summary>
-    public IResult Page(HttpRequest request, string memberId)
+    public IResult Page(HttpRequest request, string memberId) =>
+        PageAnswer(request, links.Refuse(request, memberId, clock.GetUtcNow()), "ok");
+
+    /// <summary>
+    /// <c>GET /api/shopify-proxy/member-page</c>, forwarded by Shopify's app proxy from the storefront
+    /// (<see cref="ShopifyAppProxy"/>): the same page for the signed-in customer, a page asking them to
+    /// sign in when nobody is, and the refusal (403) for a request Shopify did not sign or signed too long ago.
+    /// </summary>
+    public IResult ProxyPage(HttpRequest request)
     {
-        var refused = links.Refuse(request, memberId, clock.GetUtcNow());
+        var (memberId, refused) = proxy.Check(request, clock.GetUtcNow());
+        return PageAnswer(request, refused, memberId is null ? "sign-in" : "ok");
+    }
+
+    /// <summary><c>GET /api/shopify-proxy/member-page/summary</c>: what the page shows, for the customer Shopify signed in; 401 <c>sign-in-required</c> for nobody.</summary>
+    public async Task<IResult> ProxySummaryAsync(HttpRequest request, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var (memberId, refused) = proxy.Check(request, now);
+        return refused ?? (memberId is null ? SignInRequired() : await SummaryOfAsync(request, memberId, now, ct));
+    }
+
+    /// <summary>
+    /// <c>POST /api/shopify-proxy/member-page/redemptions</c> <c>{ rewardId, requestId }</c>: the signed-in
+    /// customer's own redemption, as the signed link's. The body must be <c>application/json</c>: a form
+    /// of another site cannot send that without a preflight, which this route does not answer, so a
+    /// customer signed in to the shop cannot be made to redeem from elsewhere.
+    /// </summary>
+    public Task<IResult> ProxyRedeemAsync(HttpRequest request, CancellationToken ct)
+    {
+        var (memberId, refused) = proxy.Check(request, clock.GetUtcNow());
+        if (refused is not null || memberId is null)
+        {
+            return Task.FromResult(refused ?? SignInRequired());
+        }
+
+        return request.ContentType?.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase) == true
+            ? members.RedeemWithoutKeyAsync(request, memberId, ct)
+            : Task.FromResult(Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "The body must be JSON.", "Send Content-Type: application/json."));
+    }
+
+    private static IResult SignInRequired() =>
+        Problems.Create(StatusCodes.Status401Unauthorized, "sign-in-required", "Sign in to the shop first.", "Nobody is signed in to the shop's storefront.");
+
+    // The page with its script told whether it works ("ok"), asks to sign in, or was refused (with the refusal's status).
+    private IResult PageAnswer(HttpRequest request, IResult? refused, string link)
+    {
         var status = refused is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
         var response = request.HttpContext.Response;
         response.Headers.ContentSecurityPolicy = Shell.Policy;
@@ -45,18 +90,18 @@ public sealed class MemberPageHandlers(
 
         // The signature is in the address: never sent on as a referrer.
         response.Headers["Referrer-Policy"] = "no-referrer";
-        return Results.Content(Shell.Html(refused is null), "text/html; charset=utf-8", Encoding.UTF8, status);
+        return Results.Content(Shell.Html(refused is null ? link : "refused"), "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 
     /// <summary><c>GET /api/member-page/{memberId}/summary?expires=&amp;signature=</c>: what the page shows.</summary>
     public async Task<IResult> SummaryAsync(HttpRequest request, string memberId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (links.Refuse(request, memberId, now) is { } refused)
-        {
-            return refused;
-        }
+        return links.Refuse(request, memberId, now) is { } refused ? refused : await SummaryOfAsync(request, memberId, now, ct);
+    }
 
+    private async Task<IResult> SummaryOfAsync(HttpRequest request, string memberId, DateTimeOffset now, CancellationToken ct)
+    {
         var stateTask = store.GetStateAsync(memberId, ct);
         var redemptionsTask = store.GetRedemptionsAsync(memberId, ct);
         var discountsTask = store.GetDiscountsAsync(memberId, ct);
@@ -117,8 +162,7 @@ public sealed class MemberPageHandlers(
         }
 
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().AddDays(days).ToUnixTimeSeconds());
-        var path = $"/{HostContract.RoutePrefix}/member-page/{Uri.EscapeDataString(memberId)}?{links.Query(memberId, expiresAt)}";
-        var url = $"{request.Scheme}://{request.Host}{path}";
+        var url = $"{request.Scheme}://{request.Host}{links.PathAndQuery(memberId, expiresAt)}";
         logger.LogInformation("Member page link made for {MemberId}, expiring {ExpiresAt}", memberId, expiresAt);
         return Results.Json(new LinkView(memberId, url, expiresAt), EventEnvelope.Json);
     }
@@ -137,7 +181,7 @@ public sealed class MemberPageHandlers(
 
         public string Policy { get; private set; } = string.Empty;
 
-        public string Html(bool linkWorks) => _template.Replace("data-link=\"unknown\"", linkWorks ? "data-link=\"ok\"" : "data-link=\"refused\"", StringComparison.Ordinal);
+        public string Html(string link) => _template.Replace("data-link=\"unknown\"", $"data-link=\"{link}\"", StringComparison.Ordinal);
 
         public static PageShell Load()
         {

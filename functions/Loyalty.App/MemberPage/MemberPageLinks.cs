@@ -31,6 +31,20 @@ public sealed class MemberPageLinks(IOptions<MemberPageOptions> options, ILogger
         return string.Create(CultureInfo.InvariantCulture, $"expires={expires}&signature={Sign(memberId, expires)}");
     }
 
+    /// <summary>The path and query of <paramref name="memberId"/>'s page, <c>/api/member-page/{memberId}?expires=&amp;signature=</c>.</summary>
+    public string PathAndQuery(string memberId, DateTimeOffset expiresAt) =>
+        $"/{HostContract.RoutePrefix}/member-page/{Uri.EscapeDataString(memberId)}?{Query(memberId, expiresAt)}";
+
+    /// <summary>
+    /// The absolute link to <paramref name="memberId"/>'s page under <paramref name="baseUrl"/>, valid for
+    /// <see cref="MemberPageOptions.LinkDays"/> from <paramref name="now"/> (to the second); null while the page has no key.
+    /// </summary>
+    public string? Url(string baseUrl, string memberId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        return IsOn ? baseUrl.TrimEnd('/') + PathAndQuery(memberId, DateTimeOffset.FromUnixTimeSeconds(now.AddDays(options.Value.LinkDays).ToUnixTimeSeconds())) : null;
+    }
+
     /// <summary>Whether links can be made and checked at all (a usable key is set).</summary>
     public bool IsOn => SecretRules.IsUsable(options.Value.LinkSecret);
 

@@ -14,6 +14,7 @@ public static class MemberPageRegistration
         services.AddOptions<MemberPageOptions>().Bind(configuration.GetSection(MemberPageOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MemberPageOptions>>(new ListValidator<MemberPageOptions>(o => o.Validate()));
         services.AddSingleton<MemberPageLinks>();
+        services.AddSingleton<ShopifyAppProxy>();
         services.AddSingleton<MemberPageHandlers>();
         return services;
     }

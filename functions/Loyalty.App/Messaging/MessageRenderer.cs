@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Loyalty.App.MemberPage;
 using Loyalty.Core;
 using Microsoft.Extensions.Options;
 
@@ -12,10 +13,11 @@ public sealed record RenderedMessage(string Language, string Subject, string Htm
 
 /// <summary>
 /// Fills a kind's template in the member's language with the message's figures and adds the
-/// footer: the shop's name and postal address, the member's page, and for marketing the
-/// signed unsubscribe link. Pure apart from the settings and the clock it is given.
+/// footer: the shop's name and postal address, the member's page (a link signed by
+/// <see cref="MemberPageLinks"/>, which the page itself checks), and for marketing the signed
+/// unsubscribe link. Pure apart from the settings and the clock it is given.
 /// </summary>
-public sealed class MessageRenderer(IOptions<MessagingOptions> options, LoyaltyProgram program)
+public sealed class MessageRenderer(IOptions<MessagingOptions> options, LoyaltyProgram program, MemberPageLinks pageLinks)
 {
     /// <summary>The language for a member: <c>zh…</c> locales read Simplified Chinese, <c>en…</c> English, others the default.</summary>
     public string LanguageOf(MemberState state)
@@ -103,18 +105,10 @@ public sealed class MessageRenderer(IOptions<MessagingOptions> options, LoyaltyP
         !string.IsNullOrEmpty(options.Value.LinkSecret) && token is { Length: 32 }
         && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(UnsubscribeToken(memberId)), Encoding.ASCII.GetBytes(token));
 
-    private string? MemberPageUrl(string memberId, DateTimeOffset now)
-    {
-        var o = options.Value;
-        if (string.IsNullOrWhiteSpace(o.MemberPageUrl) || string.IsNullOrEmpty(o.LinkSecret))
-        {
-            return null;
-        }
-
-        var expires = now.AddDays(o.MemberPageLinkDays).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var separator = o.MemberPageUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?";
-        return $"{o.MemberPageUrl}{separator}member={Uri.EscapeDataString(memberId)}&expires={expires}&signature={Sign($"member|{memberId}|{expires}")}";
-    }
+    // The member's page on this service, signed with the page's own key for Loyalty:MemberPage:LinkDays
+    // from the rendering (the send); null without a public address or a page key.
+    private string? MemberPageUrl(string memberId, DateTimeOffset now) =>
+        string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? null : pageLinks.Url(options.Value.PublicBaseUrl, memberId, now);
 
     private string Sign(string text) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.Value.LinkSecret ?? string.Empty), Encoding.UTF8.GetBytes(text)))[..32];

@@ -72,12 +72,6 @@ public sealed class MessagingOptions
     /// <summary>The key that signs unsubscribe links.</summary>
     public string? LinkSecret { get; set; }
 
-    /// <summary>The member's own page on the shop's site, if there is one; the link carries the member id, an expiry and a signature.</summary>
-    public string? MemberPageUrl { get; set; }
-
-    /// <summary>Days a member-page link stays valid.</summary>
-    public int MemberPageLinkDays { get; set; } = 30;
-
     /// <summary>The language of members whose locale has no templates: <c>en</c> or <c>zh-Hans</c>.</summary>
     public string DefaultLanguage { get; set; } = "en";
 
@@ -115,7 +109,7 @@ public sealed class MessagingOptions
         }
 
         var hook = !string.IsNullOrWhiteSpace(webhook.Url);
-        foreach (var (setting, value) in new[] { (MessageWebhookOptions.Section + ":Url", webhook.Url), (Section + ":PublicBaseUrl", PublicBaseUrl), (Section + ":MemberPageUrl", MemberPageUrl) })
+        foreach (var (setting, value) in new[] { (MessageWebhookOptions.Section + ":Url", webhook.Url), (Section + ":PublicBaseUrl", PublicBaseUrl) })
         {
             if (!string.IsNullOrWhiteSpace(value) && !IsHttpUrl(value))
             {
@@ -141,11 +135,6 @@ public sealed class MessagingOptions
         if (BatchSize is < 1 or > 1000)
         {
             errors.Add($"{Section}:BatchSize: 1 to 1000.");
-        }
-
-        if (MemberPageLinkDays is < 1 or > 365)
-        {
-            errors.Add($"{Section}:MemberPageLinkDays: 1 to 365.");
         }
 
         return errors;

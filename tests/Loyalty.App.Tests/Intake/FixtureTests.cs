@@ -180,6 +180,19 @@ public sealed class FixtureTests
     }
 
     [Fact]
+    public void WooCommerce_refund_list_sample_gives_refund_724_the_order_line_it_refunds_and_leaves_726_by_its_amount()
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(Fixture("woocommerce-order-723-refunds.json"));
+
+        var lines = WooCommerceRefundLines.Parse(document.RootElement);
+
+        // 724 refunds one of order line 311 (_refunded_item_id), -1 and -9.00 in the answer; 726 has no lines.
+        var only = Assert.Single(lines);
+        Assert.Equal("724", only.Key);
+        Assert.Equal([new RefundLine("311", 1, 9.00m)], only.Value);
+    }
+
+    [Fact]
     public void WooCommerce_refund_list_sample_is_a_REST_response_not_an_order_so_it_is_refused()
     {
         var rejected = Rejected(Woo(Fixture("woocommerce-order-723-refunds.json")), 400, ProblemTypes.InvalidField, "body");

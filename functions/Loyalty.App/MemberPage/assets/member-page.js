@@ -13,6 +13,7 @@
       redeemed: 'Redeemed {0}. Your code: {1}', onItsWay: 'Redeemed {0}. Your code is on its way: it will appear under My codes.', failed: 'Not redeemed: {0}',
       ready: 'ready to use', 'on-its-way': 'on its way', used: 'used', reversed: 'cancelled, points back', refused: 'refused by the shop, points back',
       until: 'use by {0}', language: 'Language', gone: 'This link no longer works. Ask the shop for a new one.',
+      signIn: 'Sign in to your account to see your points.', signInLink: 'Sign in',
     },
     zh: {
       title: '我的积分', refused: '此链接无效：已过期或被修改。请向商家索取新链接。',
@@ -24,6 +25,7 @@
       redeemed: '已兑换{0}。兑换码：{1}', onItsWay: '已兑换{0}。兑换码正在生成，稍后显示在“我的兑换码”中。', failed: '兑换失败：{0}',
       ready: '可使用', 'on-its-way': '生成中', used: '已使用', reversed: '已撤销，积分已退回', refused: '商家未接受，积分已退回',
       until: '{0} 前有效', language: '语言', gone: '此链接已失效，请向商家索取新链接。',
+      signIn: '请先登录您的账户查看积分。', signInLink: '登录',
     },
   };
 
@@ -162,7 +164,11 @@
   }
 
   translate();
-  if (document.body.dataset.link !== 'ok') {
+  if (document.body.dataset.link === 'sign-in') {
+    // Opened from the shop (its app proxy) with nobody signed in.
+    $('sign-in').hidden = false;
+    document.body.dataset.ready = 'true';
+  } else if (document.body.dataset.link !== 'ok') {
     $('refused').hidden = false;
     document.body.dataset.ready = 'true';
   } else {
