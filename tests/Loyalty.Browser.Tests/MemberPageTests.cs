@@ -113,6 +113,7 @@ public sealed class MemberPageTests(MemberPageBrowser browser) : IClassFixture<M
         Assert.Equal((int)status, response!.Status);
         await s.ReadyAsync();
         Assert.True(await s.Page.IsVisibleAsync("#refused"));
+        Assert.StartsWith("This link does not work", (await s.Page.TextContentAsync("#refused"))!.Trim(), StringComparison.Ordinal);
         Assert.True(await s.Page.IsHiddenAsync("#page"));
         Assert.Equal(string.Empty, (await s.Page.TextContentAsync("#balance"))!.Trim());
         Assert.Equal(0, await s.Page.Locator("#rewards li").CountAsync());

@@ -4,7 +4,7 @@
 (() => {
   const TEXT = {
     en: {
-      title: 'My points', refused: 'This link does not work: it has expired or was changed. Ask the shop for a new one.',
+      title: 'My points', linkRefused: 'This link does not work: it has expired or was changed. Ask the shop for a new one.',
       points: 'Points', pointsToSpend: 'points to spend', pending: 'Pending', expiring: 'Expiring', tier: 'Tier', benefits: 'Benefits',
       rewards: 'Rewards', codes: 'My codes', loading: 'Loading…', hello: 'Hello, {0}', noExpiry: 'never expire', expiresOn: '{0} points expire on {1}',
       pendingOn: '{0} from {1}', none: 'None yet.', toNext: '{0} more {1} to reach {2}', topTier: 'You are in the top tier.',
@@ -16,7 +16,7 @@
       signIn: 'Sign in to your account to see your points.', signInLink: 'Sign in',
     },
     zh: {
-      title: '我的积分', refused: '此链接无效：已过期或被修改。请向商家索取新链接。',
+      title: '我的积分', linkRefused: '此链接无效：已过期或被修改。请向商家索取新链接。',
       points: '积分', pointsToSpend: '可用积分', pending: '待生效', expiring: '即将到期', tier: '会员等级', benefits: '权益',
       rewards: '可兑换奖励', codes: '我的兑换码', loading: '加载中…', hello: '{0}，您好', noExpiry: '永不过期', expiresOn: '{0} 积分将于 {1} 到期',
       pendingOn: '{0} 积分，{1} 生效', none: '暂无。', toNext: '再{1} {0} 即可升至{2}', topTier: '您已是最高等级。',
