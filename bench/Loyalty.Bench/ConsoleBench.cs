@@ -171,6 +171,17 @@ internal static class ConsoleBench
         Console.WriteLine("   The member page and the exact lookups are point reads and single-range queries: they do not grow with the members.");
         Console.WriteLine("   The list reads every directory member row to filter and sort (1 request per 1,000 rows): it grows with the members.");
         recorder.Stop();
+
+        // The operator's audit: the generated members are directory rows only.
+        var generated = sizes.Count == 0 ? 0 : sizes.Max();
+        if (!await BenchAudit.RunAsync(
+            app.Services,
+            d => d.Split(':')[0] is var id && id.Length == 8 && id[0] == 'd' && int.TryParse(id.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < generated && d == $"{id}: directory row without a member",
+            "each generated member is a directory row without a member partition (written outside the member path)"))
+        {
+            checks.Add("the audit found disagreements other than the generated directory rows'");
+        }
+
         await app.StopAsync();
 
         Console.WriteLine();

@@ -150,6 +150,10 @@ public sealed partial class CrashTests
 
         Assert.InRange(applied, 50, total - 1);
         Assert.Equal(total, applied + visible);
+
+        // The operator's audit: what the stopped host applied is whole in the directory and the reports too.
+        var (code, output) = await LocalHost.AuditAsync(azurite.ConnectionString, ct: ct);
+        Assert.True(code == 0, output);
     }
 
     private static async Task<int> CountMarkersAsync(TableClient table, CancellationToken ct)

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
 using Loyalty.App.Operations;
 using Loyalty.Testing;
 
@@ -42,21 +41,7 @@ public sealed class ErasureTests(ServiceFixture service)
     });
 
     // Every entity of every table of the account, each property as text.
-    private async Task<IReadOnlyList<string>> FindAsync(params string[] needles)
-    {
-        var found = new List<string>();
-        var tables = new TableServiceClient(service.Azurite.ConnectionString);
-        await foreach (var table in tables.QueryAsync())
-        {
-            await foreach (var row in tables.GetTableClient(table.Name).QueryAsync<TableEntity>())
-            {
-                var text = string.Join("\n", row.Select(p => $"{p.Key}={p.Value}"));
-                found.AddRange(needles.Where(n => text.Contains(n, StringComparison.OrdinalIgnoreCase)).Select(n => $"{table.Name} ({row.PartitionKey}, {row.RowKey}) holds '{n}'"));
-            }
-        }
-
-        return found;
-    }
+    private Task<IReadOnlyList<string>> FindAsync(params string[] needles) => StorageScan.FindAsync(service.Azurite.ConnectionString, needles);
 
     [Fact]
     public async Task After_erasure_no_table_holds_the_name_email_or_phone_the_points_stay_and_the_next_purchase_earns_without_them()

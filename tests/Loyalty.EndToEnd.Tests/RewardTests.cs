@@ -357,6 +357,11 @@ public sealed class RewardTests(RewardsFixture service) : IClassFixture<RewardsF
         Assert.Equal("created", done["discount"]!["status"]!.GetValue<string>());
         Assert.Equal(2, done["discount"]!["attempts"]!.GetValue<int>());
         TestContext.Current.SendDiagnosticMessage($"crash: {shopify.Requests} requests to the shop, {shopify.Discounts.Count} discount");
+
+        // This test's own storage ends with the operator's audit too (the class fixture audits the shared one).
+        await restarted.StopAsync(TimeSpan.FromSeconds(30));
+        var (code, output) = await LocalHost.AuditAsync(azurite.ConnectionString, settings);
+        Assert.True(code == 0, output);
     }
 
     [Fact]

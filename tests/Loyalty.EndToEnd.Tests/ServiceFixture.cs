@@ -8,7 +8,12 @@ using Loyalty.Testing;
 
 namespace Loyalty.EndToEnd.Tests;
 
-/// <summary>One Azurite and one local host process shared by the end-to-end tests of a collection.</summary>
+/// <summary>
+/// One Azurite and one local host process shared by the end-to-end tests of a class or a
+/// collection. Its disposal is the class's last check: the operator's audit of the storage
+/// (<see cref="AuditAtEndAsync"/>), which fails the run when anything disagrees (xunit reports
+/// a fixture that throws in DisposeAsync as a failed "cleanup" of the class or collection).
+/// </summary>
 public class ServiceFixture : IAsyncLifetime
 {
     private Azurite? _azurite;
@@ -36,19 +41,63 @@ public class ServiceFixture : IAsyncLifetime
     /// <summary>Settings laid over the test defaults of <see cref="LocalHost"/>.</summary>
     protected virtual IReadOnlyDictionary<string, string>? HostSettings => null;
 
+    /// <summary>
+    /// Why this fixture's tests leave storage disagreeing on purpose, so that disposal skips the
+    /// audit; null (the default) when every class using it must end with an agreeing audit.
+    /// </summary>
+    protected virtual string? NoAuditAtEnd => null;
+
     public virtual async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
-        Client?.Dispose();
-        if (_host is not null)
+        string? disagreement = null;
+        try
         {
-            await _host.DisposeAsync();
+            if (_host is not null && _azurite is not null && NoAuditAtEnd is null)
+            {
+                disagreement = await AuditAtEndAsync();
+            }
+        }
+        finally
+        {
+            Client?.Dispose();
+            if (_host is not null)
+            {
+                await _host.DisposeAsync();
+            }
+
+            if (_azurite is not null)
+            {
+                await _azurite.DisposeAsync();
+            }
         }
 
-        if (_azurite is not null)
+        if (disagreement is not null)
         {
-            await _azurite.DisposeAsync();
+            throw new InvalidOperationException($"The operator's audit at the end of {GetType().Name}'s tests disagrees:\n{disagreement}");
         }
+    }
+
+    /// <summary>
+    /// Lets the events queue drain (a message parked for a later retry may stay), stops the host
+    /// so that nothing writes meanwhile, and runs the operator's audit (every member partition,
+    /// the directory and the reports) on this storage with the host's settings; returns what it
+    /// printed when it disagrees, else null.
+    /// </summary>
+    private async Task<string?> AuditAtEndAsync()
+    {
+        try
+        {
+            await WaitForQueueDrainedAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            // Left in the queue on purpose by a test; the audit says whether storage agrees.
+        }
+
+        await Host.StopAsync(TimeSpan.FromSeconds(30));
+        var (code, output) = await LocalHost.AuditAsync(Azurite.ConnectionString, HostSettings);
+        return code == 0 ? null : output;
     }
 
     /// <summary>Posts a body signed the way Shopify signs it.</summary>

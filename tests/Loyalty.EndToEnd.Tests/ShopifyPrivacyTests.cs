@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
 using Loyalty.App.Operations;
 using Loyalty.Testing;
 
@@ -62,21 +61,8 @@ public sealed class ShopifyPrivacyTests(ShopifyPrivacyTests.PrivacyFixture servi
         await service.WaitForMemberAsync($"shopify-{customer}", m => ServiceFixture.Balance(m) > 0);
     }
 
-    private async Task<IReadOnlyList<string>> FindAsync(params string[] needles)
-    {
-        var found = new List<string>();
-        var tables = new TableServiceClient(service.Azurite.ConnectionString);
-        await foreach (var table in tables.QueryAsync())
-        {
-            await foreach (var row in tables.GetTableClient(table.Name).QueryAsync<TableEntity>())
-            {
-                var text = string.Join("\n", row.Select(p => $"{p.Key}={p.Value}"));
-                found.AddRange(needles.Where(n => text.Contains(n, StringComparison.OrdinalIgnoreCase)).Select(n => $"{table.Name} ({row.PartitionKey}, {row.RowKey}) holds '{n}'"));
-            }
-        }
-
-        return found;
-    }
+    // Every entity of every table of the account, each property as text.
+    private Task<IReadOnlyList<string>> FindAsync(params string[] needles) => StorageScan.FindAsync(service.Azurite.ConnectionString, needles);
 
     [Fact]
     public async Task Data_request_is_recorded_once_prepared_for_the_owner_then_customers_redact_erases_the_customer_and_its_export()

@@ -71,50 +71,9 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>Starts the host against <paramref name="storageConnectionString"/> and waits until it answers.</summary>
     public static async Task<LocalHost> StartAsync(string storageConnectionString, IReadOnlyDictionary<string, string>? settings = null, CancellationToken ct = default)
     {
-        var dll = LocalHostDll;
-        if (!File.Exists(dll))
-        {
-            throw new InvalidOperationException($"The local host is not built: {dll}");
-        }
-
         var port = FreePort();
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        psi.ArgumentList.Add(dll);
-        var env = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-            ["Urls"] = $"http://127.0.0.1:{port}",
-            ["Loyalty__Storage__ConnectionString"] = storageConnectionString,
-            ["Loyalty__Local__StartAzurite"] = "false",
-            ["Loyalty__Local__SeedDemo"] = "false",
-            ["Loyalty__AdminKey"] = AdminKey,
-            ["Loyalty__StorefrontKey"] = StorefrontKey,
-            ["Loyalty__Webhooks__ShopifySecret"] = ShopifySecret,
-            ["Loyalty__Webhooks__WooCommerceSecret"] = WooCommerceSecret,
-            ["Loyalty__Api__SigningSecret"] = ApiSecret,
-            ["Loyalty__MemberPage__LinkSecret"] = MemberPageSecret,
-            ["Loyalty__Processing__RetryDelaySeconds"] = "0.2",
-            // Tests run jobs through the admin route; a timer firing mid-test would write the schedule table.
-            ["Loyalty__Local__RunTimers"] = "false",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Logging__Console__FormatterName"] = "simple",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            env[key] = value;
-        }
-
-        foreach (var (key, value) in env)
-        {
-            psi.Environment[key] = value;
-        }
-
+        var psi = Command(storageConnectionString, settings);
+        psi.Environment["ASPNETCORE_URLS"] = psi.Environment["Urls"] = $"http://127.0.0.1:{port}";
         var process = Process.Start(psi) ?? throw new InvalidOperationException("dotnet did not start.");
         var output = new StringBuilder();
         void Append(string? line)
@@ -173,6 +132,81 @@ public sealed class LocalHost : IAsyncDisposable
 
             await Task.Delay(200, ct);
         }
+    }
+
+    /// <summary>
+    /// Runs the operator's audit (the built local host's <c>audit</c> command) against
+    /// <paramref name="storageConnectionString"/> with the settings a host started with
+    /// <paramref name="settings"/> gets: every member partition, the directory and the reports.
+    /// Returns its exit code (0 when everything agrees) and what it printed.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> AuditAsync(string storageConnectionString, IReadOnlyDictionary<string, string>? settings = null, CancellationToken ct = default)
+    {
+        var psi = Command(storageConnectionString, settings);
+        psi.ArgumentList.Add("audit");
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("dotnet did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The audit did not finish within 5 minutes.");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    // `dotnet Loyalty.Local.dll` with the test settings (and `settings` over them) in its environment.
+    private static ProcessStartInfo Command(string storageConnectionString, IReadOnlyDictionary<string, string>? settings)
+    {
+        var dll = LocalHostDll;
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"The local host is not built: {dll}");
+        }
+
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        psi.ArgumentList.Add(dll);
+        var env = new Dictionary<string, string>
+        {
+            ["Loyalty__Storage__ConnectionString"] = storageConnectionString,
+            ["Loyalty__Local__StartAzurite"] = "false",
+            ["Loyalty__Local__SeedDemo"] = "false",
+            ["Loyalty__AdminKey"] = AdminKey,
+            ["Loyalty__StorefrontKey"] = StorefrontKey,
+            ["Loyalty__Webhooks__ShopifySecret"] = ShopifySecret,
+            ["Loyalty__Webhooks__WooCommerceSecret"] = WooCommerceSecret,
+            ["Loyalty__Api__SigningSecret"] = ApiSecret,
+            ["Loyalty__MemberPage__LinkSecret"] = MemberPageSecret,
+            ["Loyalty__Processing__RetryDelaySeconds"] = "0.2",
+            // Tests run jobs through the admin route; a timer firing mid-test would write the schedule table.
+            ["Loyalty__Local__RunTimers"] = "false",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__Console__FormatterName"] = "simple",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
+        }
+
+        foreach (var (key, value) in env)
+        {
+            psi.Environment[key] = value;
+        }
+
+        return psi;
     }
 
     /// <summary>An HTTP client for this host.</summary>

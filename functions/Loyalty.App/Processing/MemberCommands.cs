@@ -135,6 +135,13 @@ public sealed class MemberCommands(
             {
                 if (decision.Outcome == DecisionOutcome.AlreadyApplied)
                 {
+                    // The retry after a crash between the commit and the directory's or the
+                    // report's write lands here (the marker is in): both take what they missed.
+                    if (loaded.State is not null)
+                    {
+                        await directory.RecordAsync(loaded.State, NewOrderOf(evt), ct);
+                    }
+
                     await reports.MendAsync(evt.MemberId, evt.EventId, ct);
                     if (evt is RedemptionReversed && loaded.Inputs.Redemption is { Reversed: true } undone && program.FindReward(undone.RewardId) is { GlobalLimit: not null })
                     {
