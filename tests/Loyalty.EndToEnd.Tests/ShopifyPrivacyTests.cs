@@ -1,8 +1,8 @@
-using Azure.Data.Tables;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using Loyalty.App.Operations;
 using Loyalty.Testing;
 
