@@ -63,7 +63,7 @@ public class ConsoleBrowser : IAsyncLifetime
             AcceptDownloads = true,
             Timeout = 60_000,
         });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(60_000);
         return new Session(context, profile, Host.BaseAddress);
     }
 
